@@ -1,0 +1,56 @@
+/**
+ * The keep-alive / prewarm policy interface. A policy implements it once and
+ * the simulator (and, later, the live pool-sizer) calls it. Hooks run on the
+ * simulator's hot path: they must not allocate per call. Decisions come back
+ * as a return value (keep-alive) or through {@link PoolControl} method calls.
+ */
+
+/** What a policy knows about the functions before the run starts. */
+export interface PolicyContext {
+  /** Number of functions; functions are numbered 0..functionCount-1. */
+  readonly functionCount: number;
+  /** Function identifiers, by index. */
+  readonly functionIds: readonly string[];
+  /** Container memory per function, MB. */
+  readonly memoryMB: Float64Array;
+  /** Time from a prewarm order to a ready (code-initialised) container, ms. */
+  readonly prewarmLoadMs: number;
+  /** Length of the run in minutes. */
+  readonly minutes: number;
+}
+
+/** What a policy can do to the warm pool. */
+export interface PoolControl {
+  /**
+   * Order `count` containers of `fn` to start loading at now + `delayMs`; each is
+   * ready {@link PolicyContext.prewarmLoadMs} later and then stays idle at most
+   * `keepAliveMs` before it is unloaded. A start on a ready prewarmed container is warm.
+   */
+  prewarm(fn: number, count: number, delayMs: number, keepAliveMs: number): void;
+  /** Cancel every prewarm order of `fn` that has not started loading yet. */
+  cancelPrewarms(fn: number): void;
+  /** Containers of `fn` that are idle or loading right now (busy ones excluded). */
+  idleOrLoading(fn: number): number;
+}
+
+/** A keep-alive / prewarm policy. */
+export interface PoolPolicy {
+  /** The name it has in reports, e.g. `hybrid-histogram`, `fixed-20`. */
+  readonly name: string;
+  /** Whether {@link PoolPolicy.onMinute} should be called (skipped otherwise, to save time). */
+  readonly wantsMinuteTicks: boolean;
+  /** Called once before a run; clears any state from a previous run. */
+  reset(ctx: PolicyContext): void;
+  /** An activation of `fn` arrived at `nowMs` (before it is placed). Observation only. */
+  onArrival(fn: number, nowMs: number): void;
+  /**
+   * An activation of `fn` ended at `nowMs` and its container is free.
+   * @returns how long that container stays idle before it is unloaded, ms (0 = unload now).
+   */
+  onInvocationEnd(fn: number, nowMs: number, control: PoolControl): number;
+  /** Start of simulated minute `minute` (0-based), at `nowMs`; only when `wantsMinuteTicks`. */
+  onMinute(minute: number, nowMs: number, control: PoolControl): void;
+}
+
+/** Milliseconds in a minute. */
+export const MINUTE_MS = 60_000;
