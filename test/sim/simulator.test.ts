@@ -1,0 +1,320 @@
+import { SeededRng } from '../../src/core/rng';
+import { fixedKeepAlivePolicy } from '../../src/pool/fixed-keep-alive';
+import { hybridHistogramPolicy } from '../../src/pool/hybrid-histogram';
+import { OraclePolicy } from '../../src/pool/oracle';
+import { generateArrivals, type ArrivalSchedule } from '../../src/sim/arrivals';
+import { clusterConfig, type ClusterConfig } from '../../src/sim/cluster-config';
+import type { PolicyContext, PoolControl, PoolPolicy } from '../../src/sim/policy';
+import { simulate, StartKind, type RemovalReason, type SimObserver } from '../../src/sim/simulator';
+import type { SimFunction, Workload } from '../../src/sim/workload';
+import { ConstantDuration, PiecewiseQuantile } from '../../src/trace/piecewise-quantile';
+
+function fn(id: string, counts: number[], memoryMB = 256, durationMs = 100, cpuCores = 0.125): SimFunction {
+  return { id, counts: Uint32Array.from(counts), memoryMB, cpuCores, duration: new ConstantDuration(durationMs) };
+}
+
+function workload(functions: SimFunction[], minutes = functions[0].counts.length): Workload {
+  return { source: 'test', minutes, functions, durationSource: {}, memorySource: {} };
+}
+
+/** A schedule with exactly these arrivals (time ms, function, duration ms), in time order. */
+function schedule(rows: [number, number, number][]): ArrivalSchedule {
+  return {
+    count: rows.length,
+    timeMs: Float64Array.from(rows.map((r) => r[0])),
+    fn: Int32Array.from(rows.map((r) => r[1])),
+    durationMs: Float64Array.from(rows.map((r) => r[2])),
+  };
+}
+
+/** A cluster without stem cells, so every start is either warm or a full cold start. */
+function bareCluster(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
+  return clusterConfig({ stemCellsPerInvoker: 0, invokers: 1, ...overrides });
+}
+
+interface Removal {
+  container: number;
+  fn: number;
+  reason: RemovalReason;
+  at: number;
+  idleSince: number;
+}
+
+/** Records everything, and checks the cold-start rule against its own model of idle containers. */
+class Recorder implements SimObserver {
+  starts = new Map<number, number>();
+  ends = new Map<number, number>();
+  kinds: StartKind[] = [];
+  startTimes: number[] = [];
+  endTimes: number[] = [];
+  removals: Removal[] = [];
+  idle = new Map<number, Set<number>>();
+  violations: string[] = [];
+
+  onStart(act: number, fn: number, kind: StartKind, container: number, _inv: number, now: number): void {
+    this.starts.set(act, (this.starts.get(act) ?? 0) + 1);
+    this.kinds[act] = kind;
+    this.startTimes[act] = now;
+    const idle = this.idle.get(fn) ?? new Set<number>();
+    if (kind === StartKind.Warm) {
+      if (!idle.has(container)) this.violations.push(`act ${act}: warm start on container ${container} that was not idle`);
+      idle.delete(container);
+    } else if (idle.size > 0) {
+      this.violations.push(`act ${act}: ${StartKind[kind]} start while fn ${fn} had ${idle.size} idle containers`);
+    }
+  }
+  onEnd(act: number, _fn: number, _c: number, now: number): void {
+    this.ends.set(act, (this.ends.get(act) ?? 0) + 1);
+    this.endTimes[act] = now;
+  }
+  onIdle(container: number, fn: number): void {
+    const set = this.idle.get(fn) ?? new Set<number>();
+    set.add(container);
+    this.idle.set(fn, set);
+  }
+  onRemove(container: number, fn: number, _inv: number, reason: RemovalReason, at: number, idleSince: number): void {
+    this.idle.get(fn)?.delete(container);
+    this.removals.push({ container, fn, reason, at, idleSince });
+  }
+}
+
+describe('simulate', () => {
+  const cluster = bareCluster();
+
+  it('completes every arrival exactly once, under queueing, eviction and prewarming', () => {
+    const rng = new SeededRng(7);
+    const fns: SimFunction[] = [];
+    for (let f = 0; f < 30; f++) {
+      const counts = Array.from({ length: 60 }, () => (rng.next() < 0.3 ? rng.int(20) : 0));
+      fns.push({
+        id: `f${f}`,
+        counts: Uint32Array.from(counts),
+        memoryMB: 128 + 128 * rng.int(4),
+        cpuCores: 0.5,
+        duration: new PiecewiseQuantile([0, 0.5, 1], [10, 500, 20_000]),
+      });
+    }
+    const w = workload(fns);
+    const sched = generateArrivals(w, new SeededRng(1));
+    // A tight cluster: 2 invokers of 2 GB, 2 cores each, so activations queue and idle containers get evicted.
+    const tight = clusterConfig({ invokers: 2, invokerMemoryMB: 2048, invokerCores: 2, stemCellsPerInvoker: 1 });
+    for (const policy of [fixedKeepAlivePolicy(10), hybridHistogramPolicy(), new OraclePolicy(sched, fns.length, tight.warmStartMs)]) {
+      const rec = new Recorder();
+      const r = simulate(w, sched, policy, tight, rec);
+      expect(r.invocations).toBe(sched.count);
+      expect(r.completed).toBe(sched.count);
+      expect(rec.starts.size).toBe(sched.count);
+      expect(rec.ends.size).toBe(sched.count);
+      expect([...rec.starts.values()].every((n) => n === 1)).toBe(true);
+      expect([...rec.ends.values()].every((n) => n === 1)).toBe(true);
+      expect(r.warmStarts + r.coldStarts).toBe(sched.count);
+      expect(rec.violations).toEqual([]);
+      if (policy.name === 'fixed-10') {
+        // The workload really exercises the queue and eviction paths.
+        expect(r.queued).toBeGreaterThan(0);
+        expect(r.evictions).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('starts cold exactly when the function has no idle container, and warm otherwise', () => {
+    // fn 0 at 0 and 30 s (container idle, warm), fn 1 at 10 s (other function: cold),
+    // fn 0 twice at 200 s while its one container is busy (the second is cold).
+    const w = workload([fn('a', [3, 0, 0, 0]), fn('b', [1, 0, 0, 0])]);
+    const s = schedule([
+      [0, 0, 100],
+      [10_000, 1, 100],
+      [30_000, 0, 100],
+      [200_000, 0, 5_000],
+      [200_001, 0, 100],
+    ]);
+    const rec = new Recorder();
+    const r = simulate(w, s, fixedKeepAlivePolicy(10), cluster, rec);
+    expect(rec.kinds).toEqual([StartKind.Cold, StartKind.Cold, StartKind.Warm, StartKind.Warm, StartKind.Cold]);
+    expect(r.coldStarts).toBe(3);
+    expect(Array.from(r.coldStartsByFunction)).toEqual([2, 1]);
+    expect(Array.from(r.invocationsByFunction)).toEqual([4, 1]);
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('expires an idle container exactly at its keep-alive and counts its idle memory', () => {
+    const w = workload([fn('a', [2, 0, 0, 0, 0], 512)]);
+    const s = schedule([
+      [0, 0, 100],
+      [240_000, 0, 100],
+    ]);
+    const rec = new Recorder();
+    const r = simulate(w, s, fixedKeepAlivePolicy(1), cluster, rec);
+    const firstEnd = cluster.coldStartMs + 100;
+    expect(rec.endTimes[0]).toBe(firstEnd);
+    expect(rec.removals[0]).toEqual({ container: 0, fn: 0, reason: 'expired', at: firstEnd + 60_000, idleSince: firstEnd });
+    expect(rec.kinds).toEqual([StartKind.Cold, StartKind.Cold]);
+    // The second container would expire after the run's end (300 s): idle accounting stops there.
+    expect(r.expirations).toBe(1);
+    const secondEnd = 240_000 + cluster.coldStartMs + 100;
+    expect(r.simulatedMs).toBe(300_000);
+    expect(r.idleMemoryGBs).toBeCloseTo(((60_000 + (300_000 - secondEnd)) / 1000) * 0.5, 9);
+  });
+
+  it('evicts the oldest idle container on the invoker first when memory runs out', () => {
+    // One invoker with room for three 256 MB containers.
+    const small = bareCluster({ invokerMemoryMB: 768 });
+    const w = workload(['a', 'b', 'c', 'd', 'e'].map((id) => fn(id, [1])));
+    const s = schedule([
+      [0, 0, 100],
+      [1_000, 1, 100],
+      [2_000, 2, 100],
+      [10_000, 3, 100],
+      [11_000, 4, 100],
+    ]);
+    const rec = new Recorder();
+    const r = simulate(w, s, fixedKeepAlivePolicy(30), small, rec);
+    const evicted = rec.removals.filter((x) => x.reason === 'evicted');
+    expect(evicted.map((x) => [x.fn, x.at])).toEqual([
+      [0, 10_000],
+      [1, 11_000],
+    ]);
+    expect(r.evictions).toBe(2);
+    expect(r.queued).toBe(0);
+  });
+
+  it('queues an activation when nothing fits and starts it when a container frees', () => {
+    const tiny = bareCluster({ invokerMemoryMB: 256 });
+    const w = workload([fn('a', [2], 256), fn('b', [1], 256)]);
+    const s = schedule([
+      [0, 0, 10_000],
+      [100, 1, 100],
+      [200, 0, 100],
+    ]);
+    const rec = new Recorder();
+    const r = simulate(w, s, fixedKeepAlivePolicy(10), tiny, rec);
+    const firstEnd = tiny.coldStartMs + 10_000;
+    // b waits for a's container to free, evicts it (idle) and starts cold; the second a waits behind b (FIFO).
+    expect(rec.startTimes[1]).toBe(firstEnd);
+    expect(rec.kinds[1]).toBe(StartKind.Cold);
+    expect(rec.startTimes[2]).toBe(firstEnd + tiny.coldStartMs + 100);
+    expect(r.queued).toBe(2);
+    expect(r.maxQueueWaitMs).toBe(firstEnd + tiny.coldStartMs + 100 - 200);
+    expect(r.completed).toBe(3);
+  });
+
+  it('uses a stem cell only for an action whose memory matches it, then replaces the stem cell', () => {
+    const withStem = clusterConfig({ invokers: 1, stemCellsPerInvoker: 1 });
+    const w = workload([fn('a', [1], 256), fn('b', [1], 512), fn('c', [1], 256)]);
+    const s = schedule([
+      [0, 0, 100],
+      [100, 1, 100],
+      [200, 2, 100],
+      [60_000 - 1, 2, 100],
+    ]);
+    const rec = new Recorder();
+    const r = simulate(w, s, fixedKeepAlivePolicy(0.001), withStem, rec);
+    // a takes the stem cell; b (512 MB) cannot; c arrives before the replacement is ready (700 ms).
+    expect(rec.kinds.slice(0, 3)).toEqual([StartKind.StemCell, StartKind.Cold, StartKind.Cold]);
+    expect(rec.kinds[3]).toBe(StartKind.StemCell);
+    expect(rec.startTimes[0]).toBe(0);
+    expect(rec.endTimes[0]).toBe(withStem.stemCellStartMs + 100);
+    expect(r.stemCellStarts).toBe(2);
+    expect(r.coldStarts).toBe(4);
+  });
+
+  it('slows running activations down when an invoker runs more CPU than it has', () => {
+    const oneCore = bareCluster({ invokerCores: 1 });
+    const w = workload([fn('a', [1], 256, 1000, 1), fn('b', [1], 256, 1000, 1)]);
+    const s = schedule([
+      [0, 0, 1000],
+      [0, 1, 1000],
+    ]);
+    const rec = new Recorder();
+    simulate(w, s, fixedKeepAlivePolicy(1), oneCore, rec);
+    expect(rec.endTimes[0]).toBe(oneCore.coldStartMs + 1000);
+    expect(rec.endTimes[1]).toBe(oneCore.coldStartMs + 2000);
+  });
+
+  it('serves an arrival warm from a policy prewarm and counts prewarms that expire unused', () => {
+    /** Unloads every container; prewarms one ready 5 s after each end; cancels when told to. */
+    class PrewarmAfterEnd implements PoolPolicy {
+      readonly name = 'test-prewarm';
+      readonly wantsMinuteTicks = true;
+      private loadMs = 0;
+      reset(ctx: PolicyContext): void {
+        this.loadMs = ctx.prewarmLoadMs;
+      }
+      onArrival(): void {}
+      onInvocationEnd(f: number, _now: number, control: PoolControl): number {
+        control.prewarm(f, 1, 5_000 - this.loadMs, 1_000);
+        return 0;
+      }
+      onMinute(minute: number, _now: number, control: PoolControl): void {
+        if (minute === 1) control.cancelPrewarms(0);
+      }
+    }
+    const w = workload([fn('a', [2, 1, 0])]);
+    const firstEnd = cluster.coldStartMs + 100;
+    const secondEnd = firstEnd + 5_500 + cluster.warmStartMs + 100;
+    // Arrival 1 finds the prewarm ordered by the first end ready (5 s after it, kept 1 s): warm.
+    // The second end's prewarm starts loading before the minute-1 tick and is not cancelled by it;
+    // it expires unused. Arrival 2 in minute 1 is cold: the prewarm is long gone. The third end's
+    // prewarm expires unused too.
+    const s = schedule([
+      [0, 0, 100],
+      [firstEnd + 5_500, 0, 100],
+      [60_000 + 100, 0, 100],
+    ]);
+    expect(secondEnd + 5_000 - cluster.prewarmLoadMs).toBeLessThan(60_000);
+    const rec = new Recorder();
+    const r = simulate(w, s, new PrewarmAfterEnd(), cluster, rec);
+    expect(rec.kinds).toEqual([StartKind.Cold, StartKind.Warm, StartKind.Cold]);
+    expect(r.prewarmedStarts).toBe(1);
+    expect(r.prewarmsOrdered).toBe(3);
+    expect(r.prewarmsCancelled).toBe(0);
+    expect(r.prewarmsUnused).toBe(2);
+    expect(rec.violations).toEqual([]);
+  });
+
+  it('drops a prewarm order cancelled before it starts loading', () => {
+    /** Orders a prewarm 2 minutes ahead at minute 0 and cancels it at minute 1. */
+    class OrderThenCancel implements PoolPolicy {
+      readonly name = 'test-cancel';
+      readonly wantsMinuteTicks = true;
+      reset(): void {}
+      onArrival(): void {}
+      onInvocationEnd(): number {
+        return 0;
+      }
+      onMinute(minute: number, _now: number, control: PoolControl): void {
+        if (minute === 0) control.prewarm(0, 2, 120_000, 60_000);
+        if (minute === 1) control.cancelPrewarms(0);
+      }
+    }
+    const w = workload([fn('a', [0, 0, 1, 0])]);
+    const rec = new Recorder();
+    const r = simulate(w, schedule([[150_000, 0, 100]]), new OrderThenCancel(), cluster, rec);
+    expect(r.prewarmsOrdered).toBe(2);
+    expect(r.prewarmsCancelled).toBe(2);
+    expect(rec.kinds).toEqual([StartKind.Cold]);
+    expect(r.idleMemoryGBs).toBe(0);
+  });
+
+  it('gives identical results for the same seed and different ones for another seed', () => {
+    const rng = new SeededRng(3);
+    const fns = Array.from({ length: 20 }, (_, f) =>
+      fn(`f${f}`, Array.from({ length: 30 }, () => rng.int(5)), 256, 50 + 50 * (f % 7)),
+    );
+    const w = workload(fns);
+    const run = (seed: number): string => {
+      const sched = generateArrivals(w, new SeededRng(seed));
+      const r = simulate(w, sched, hybridHistogramPolicy(), clusterConfig(), null);
+      return JSON.stringify({ ...r, invocationsByFunction: Array.from(r.invocationsByFunction), coldStartsByFunction: Array.from(r.coldStartsByFunction) });
+    };
+    expect(run(11)).toBe(run(11));
+    expect(run(11)).not.toBe(run(12));
+  });
+
+  it('rejects a function that needs more memory than an invoker has', () => {
+    const w = workload([fn('huge', [1], 4096)]);
+    expect(() => simulate(w, schedule([[0, 0, 1]]), fixedKeepAlivePolicy(1), bareCluster({ invokerMemoryMB: 2048 }))).toThrow(
+      'simulate: function huge needs 4096 MB, an invoker has 2048 MB',
+    );
+  });
+});
