@@ -1,0 +1,154 @@
+import type { Clock } from '../src/core/clock';
+import { SeededRng } from '../src/core/rng';
+import { quantileSorted } from '../src/core/stats';
+import { createPolicy, validatePolicyNames } from '../src/pool/policy-registry';
+import { generateArrivals } from '../src/sim/arrivals';
+import type { ClusterConfig } from '../src/sim/cluster-config';
+import { simulate, type SimResult } from '../src/sim/simulator';
+import type { Workload } from '../src/sim/workload';
+
+/** The policy every idle-memory figure is compared with; it always runs. */
+export const REFERENCE_POLICY = 'openwhisk-default';
+
+/** One policy's line in `keepalive.json`. Memory in GB-s, times in ms unless named otherwise. */
+export interface KeepalivePolicyRow {
+  readonly name: string;
+  readonly invocations: number;
+  /** Starts that needed code init (new containers plus stem cells). */
+  readonly coldStarts: number;
+  readonly coldStartRate: number;
+  /** Quantiles over functions (those invoked at least once) of each function's cold-start rate. */
+  readonly functionColdStartRate: { readonly p50: number; readonly p75: number; readonly p99: number };
+  readonly idleMemoryGBs: number;
+  /** idleMemoryGBs divided by openwhisk-default's on the same run (1 = the same). */
+  readonly idleMemoryVsDefault: number;
+  /** Wall time of this policy's simulation, s. Timing: differs between runs. */
+  readonly wallSeconds: number;
+  readonly fullColdStarts: number;
+  readonly stemCellStarts: number;
+  readonly warmStarts: number;
+  readonly prewarmedStarts: number;
+  readonly prewarmsOrdered: number;
+  readonly prewarmsUnused: number;
+  readonly evictions: number;
+  readonly expirations: number;
+  readonly queued: number;
+  readonly meanStartDelayMs: number;
+  readonly stemCellMemoryGBs: number;
+}
+
+/** What the workload was, for the report. */
+export interface KeepaliveTraceInfo {
+  readonly source: string;
+  readonly functions: number;
+  /** Half-open range of 0-based minute offsets from the trace's first minute. */
+  readonly minutes: { readonly start: number; readonly end: number };
+  readonly invocations: number;
+  readonly durationSource: Workload['durationSource'];
+  readonly memorySource: Workload['memorySource'];
+  /** Extra files joined (durations, memory), '' when none. */
+  readonly durationsFile: string;
+  readonly memoryFile: string;
+}
+
+/** The contract of `keepalive.json`. */
+export interface KeepaliveReport {
+  readonly trace: KeepaliveTraceInfo;
+  readonly seed: number;
+  readonly cluster: ClusterConfig;
+  readonly policies: readonly KeepalivePolicyRow[];
+  /** Invocations simulated per second of wall time, over all policies. Timing: differs between runs. */
+  readonly simulatedInvocationsPerSecond: number;
+}
+
+export interface KeepaliveBenchInput {
+  readonly workload: Workload;
+  /** Policy names; openwhisk-default is added first when missing. */
+  readonly policies: readonly string[];
+  readonly seed: number;
+  readonly cluster: ClusterConfig;
+  readonly clock: Clock;
+  readonly minuteRange: { readonly start: number; readonly end: number };
+  readonly durationsFile: string;
+  readonly memoryFile: string;
+  /** Called before each policy runs (`done` of `total` finished). */
+  readonly onProgress?: (done: number, total: number, policy: string) => void;
+}
+
+/**
+ * Runs every policy on the same arrivals (one schedule drawn from `seed`) and
+ * gathers the keep-alive report. Only `wallSeconds` and
+ * `simulatedInvocationsPerSecond` depend on anything but the inputs.
+ */
+export function runKeepaliveBench(input: KeepaliveBenchInput): KeepaliveReport {
+  validatePolicyNames(input.policies);
+  const names = input.policies.includes(REFERENCE_POLICY) ? [...input.policies] : [REFERENCE_POLICY, ...input.policies];
+  const unique = names.filter((n, i) => names.indexOf(n) === i);
+  const schedule = generateArrivals(input.workload, new SeededRng(input.seed));
+  const env = { schedule, functionCount: input.workload.functions.length, cluster: input.cluster };
+  const results: { result: SimResult; wallSeconds: number }[] = [];
+  let simSeconds = 0;
+  unique.forEach((name, i) => {
+    input.onProgress?.(i, unique.length, name);
+    const policy = createPolicy(name, env);
+    const t0 = input.clock.nowMs();
+    const result = simulate(input.workload, schedule, policy, input.cluster);
+    const wallSeconds = (input.clock.nowMs() - t0) / 1000;
+    simSeconds += wallSeconds;
+    results.push({ result, wallSeconds });
+  });
+  input.onProgress?.(unique.length, unique.length, '');
+  const reference = results.find((r) => r.result.policy === REFERENCE_POLICY);
+  const referenceIdle = reference === undefined ? Number.NaN : reference.result.idleMemoryGBs;
+  const policies = results.map(({ result, wallSeconds }) => toRow(result, wallSeconds, referenceIdle));
+  return {
+    trace: {
+      source: input.workload.source,
+      functions: input.workload.functions.length,
+      minutes: { start: input.minuteRange.start, end: input.minuteRange.end },
+      invocations: schedule.count,
+      durationSource: input.workload.durationSource,
+      memorySource: input.workload.memorySource,
+      durationsFile: input.durationsFile,
+      memoryFile: input.memoryFile,
+    },
+    seed: input.seed,
+    cluster: input.cluster,
+    policies,
+    simulatedInvocationsPerSecond: simSeconds > 0 ? (schedule.count * results.length) / simSeconds : 0,
+  };
+}
+
+function toRow(r: SimResult, wallSeconds: number, referenceIdle: number): KeepalivePolicyRow {
+  const rates: number[] = [];
+  for (let f = 0; f < r.invocationsByFunction.length; f++) {
+    const n = r.invocationsByFunction[f];
+    if (n > 0) rates.push(r.coldStartsByFunction[f] / n);
+  }
+  rates.sort((a, b) => a - b);
+  return {
+    name: r.policy,
+    invocations: r.invocations,
+    coldStarts: r.coldStarts,
+    coldStartRate: r.invocations > 0 ? r.coldStarts / r.invocations : 0,
+    functionColdStartRate: {
+      p50: quantileSorted(rates, 0.5),
+      p75: quantileSorted(rates, 0.75),
+      p99: quantileSorted(rates, 0.99),
+    },
+    idleMemoryGBs: r.idleMemoryGBs,
+    idleMemoryVsDefault: referenceIdle > 0 ? r.idleMemoryGBs / referenceIdle : Number.NaN,
+    wallSeconds,
+    fullColdStarts: r.fullColdStarts,
+    stemCellStarts: r.stemCellStarts,
+    warmStarts: r.warmStarts,
+    prewarmedStarts: r.prewarmedStarts,
+    prewarmsOrdered: r.prewarmsOrdered,
+    prewarmsUnused: r.prewarmsUnused,
+    evictions: r.evictions,
+    expirations: r.expirations,
+    queued: r.queued,
+    meanStartDelayMs: r.meanStartDelayMs,
+    stemCellMemoryGBs: r.stemCellMemoryGBs,
+  };
+}

@@ -1,0 +1,173 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { parseArgs } from 'node:util';
+import { SingleBar } from 'cli-progress';
+import { runKeepaliveBench, type KeepaliveReport } from '../../benchmark/keepalive-bench';
+import { keepalivePlotSvg } from '../../benchmark/report/keepalive-plot';
+import { keepaliveMarkdown } from '../../benchmark/report/keepalive-table';
+import { POLICY_NAMES_HELP, validatePolicyNames } from '../pool/policy-registry';
+import { clusterConfig } from '../sim/cluster-config';
+import { loadWorkload } from './load-workload';
+import { parseMinuteRange, parsePositiveInt, parseSeed, UsageError } from './parse-options';
+
+const USAGE = `usage:
+  aquatope start                     replay the default synthetic day through openwhisk-default, hybrid-histogram and oracle
+  aquatope bench keepalive [options] run keep-alive/prewarm policies on the same arrivals
+
+bench keepalive options:
+  --trace FILE        invocation trace (Azure 2019 either layout, Azure 2021, one-column series); synthetic when absent
+  --durations FILE    Azure 2019 duration percentiles (default: the sibling file of --trace, if any)
+  --memory FILE       Azure 2019 app memory percentiles (default: the sibling file of --trace, if any)
+  --functions N       first N functions of the trace
+  --minutes A:B       minutes [A, B) as 0-based offsets from the trace's first minute
+  --seed S            seed of arrivals, durations and the synthetic trace (default 1)
+  --policies a,b,...  ${POLICY_NAMES_HELP} (default: openwhisk-default,fixed-20,hybrid-histogram,oracle)
+  --out DIR           where keepalive.json, keepalive.md and keepalive.svg go (default reports/keepalive)
+  --invokers N        invokers in the simulated cluster (default 10)
+  --invoker-memory MB user memory per invoker (default 32768)
+`;
+
+const DEFAULT_POLICIES = ['openwhisk-default', 'fixed-20', 'hybrid-histogram', 'oracle'];
+const START_POLICIES = ['openwhisk-default', 'hybrid-histogram', 'oracle'];
+
+interface KeepaliveCommand {
+  readonly trace?: string;
+  readonly durations?: string;
+  readonly memory?: string;
+  readonly functions?: number;
+  readonly minutes?: { start: number; end: number };
+  readonly seed: number;
+  readonly policies: string[];
+  readonly out: string;
+  readonly invokers?: number;
+  readonly invokerMemoryMB?: number;
+}
+
+function parseKeepalive(args: string[]): KeepaliveCommand {
+  const { values, positionals } = parseArgs({
+    args,
+    strict: true,
+    allowPositionals: true,
+    options: {
+      trace: { type: 'string' },
+      durations: { type: 'string' },
+      memory: { type: 'string' },
+      functions: { type: 'string' },
+      minutes: { type: 'string' },
+      seed: { type: 'string' },
+      policies: { type: 'string' },
+      out: { type: 'string' },
+      invokers: { type: 'string' },
+      'invoker-memory': { type: 'string' },
+    },
+  });
+  if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
+  const policies = values.policies === undefined ? DEFAULT_POLICIES : values.policies.split(',').map((p) => p.trim());
+  try {
+    validatePolicyNames(policies);
+  } catch (e) {
+    throw new UsageError(`--policies: ${e instanceof Error ? e.message : String(e)}`);
+  }
+  return {
+    trace: values.trace,
+    durations: values.durations,
+    memory: values.memory,
+    functions: values.functions === undefined ? undefined : parsePositiveInt('--functions', values.functions),
+    minutes: values.minutes === undefined ? undefined : parseMinuteRange('--minutes', values.minutes),
+    seed: values.seed === undefined ? 1 : parseSeed('--seed', values.seed),
+    policies,
+    out: values.out ?? join('reports', 'keepalive'),
+    invokers: values.invokers === undefined ? undefined : parsePositiveInt('--invokers', values.invokers),
+    invokerMemoryMB: values['invoker-memory'] === undefined ? undefined : parsePositiveInt('--invoker-memory', values['invoker-memory']),
+  };
+}
+
+/** A progress bar on stderr (plain lines when stderr is not a terminal). */
+function progressBar(): SingleBar {
+  return new SingleBar({
+    stream: process.stderr,
+    format: '{bar} {value}/{total} policies | {task}',
+    noTTYOutput: !process.stderr.isTTY,
+    notTTYSchedule: 5000,
+    hideCursor: true,
+  });
+}
+
+async function keepalive(cmd: KeepaliveCommand): Promise<{ report: KeepaliveReport; out: string }> {
+  process.stderr.write(cmd.trace === undefined ? 'generating the synthetic trace...\n' : `reading ${cmd.trace}...\n`);
+  const loaded = await loadWorkload(cmd);
+  const cluster = clusterConfig({
+    ...(cmd.invokers === undefined ? {} : { invokers: cmd.invokers }),
+    ...(cmd.invokerMemoryMB === undefined ? {} : { invokerMemoryMB: cmd.invokerMemoryMB }),
+  });
+  const bar = progressBar();
+  bar.start(cmd.policies.length, 0, { task: 'drawing arrivals' });
+  const report = runKeepaliveBench({
+    workload: loaded.workload,
+    policies: cmd.policies,
+    seed: cmd.seed,
+    cluster,
+    clock: { nowMs: () => performance.now() },
+    minuteRange: loaded.minuteRange,
+    durationsFile: loaded.durationsFile,
+    memoryFile: loaded.memoryFile,
+    onProgress: (done, total, policy) => {
+      bar.setTotal(total);
+      bar.update(done, { task: policy === '' ? 'done' : `simulating ${policy}` });
+    },
+  });
+  bar.stop();
+  const out = resolve(cmd.out);
+  mkdirSync(out, { recursive: true });
+  writeFileSync(join(out, 'keepalive.json'), `${JSON.stringify(report, null, 2)}\n`);
+  writeFileSync(join(out, 'keepalive.md'), keepaliveMarkdown(report));
+  writeFileSync(join(out, 'keepalive.svg'), await keepalivePlotSvg(report));
+  return { report, out };
+}
+
+/** Runs the command line; returns the exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'start') {
+      if (rest.length > 0) throw new UsageError(`start takes no arguments, got "${rest[0]}"`);
+      const { report, out } = await keepalive({ seed: 1, policies: START_POLICIES, out: join('reports', 'start') });
+      process.stdout.write(keepaliveMarkdown(report));
+      process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);
+      return 0;
+    }
+    if (command === 'bench') {
+      const [kind, ...opts] = rest;
+      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive`);
+      const { report, out } = await keepalive(parseKeepalive(opts));
+      process.stdout.write(keepaliveMarkdown(report));
+      process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);
+      return 0;
+    }
+    throw new UsageError(`unknown command "${command}"`);
+  } catch (e) {
+    if (e instanceof UsageError || (e instanceof TypeError && 'code' in e && String(e.code).startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`aquatope: ${e.message}\n\n${USAGE}`);
+      return 2;
+    }
+    process.stderr.write(`aquatope: ${e instanceof Error ? e.message : String(e)}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (e: unknown) => {
+      process.stderr.write(`aquatope: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
