@@ -383,6 +383,10 @@ export class HybridHistogramPolicy implements PoolPolicy {
     this.lastEndMs[fn] = nowMs;
     const prewarm = this.prewarmMs[fn];
     const keepAlive = this.keepAliveMs[fn];
+    // The paper's unit is the application: it is idle only when nothing of it runs. While other
+    // activations of the function still run, the function is loaded, so this container stays
+    // (until the tail of the idle-time distribution) and the windows apply at the last end.
+    if (this.running[fn] > 0) return prewarm + keepAlive;
     if (prewarm > 0) {
       control.cancelPrewarms(fn);
       const delay = prewarm > this.prewarmLoadMs ? prewarm - this.prewarmLoadMs : 0;
