@@ -22,9 +22,13 @@ export interface SimFunction {
 
 /** Where the durations or memory sizes came from, for the report. */
 export type SourceNote =
+  /** Joined from the function's (or app's) own row. */
   | 'per-function'
+  /** Drawn from the distribution of all rows of the file. */
   | 'trace-wide'
-  | 'synthetic'
+  /** A documented default: no rows at all (durations). */
+  | 'default'
+  /** OpenWhisk's default action memory limit (memory). */
   | 'action-limit';
 
 /** A replayable workload. */
