@@ -3,19 +3,19 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** A positive integer option value, e.g. `--functions 100`. */
+/** A positive integer option value in plain digits, e.g. `--functions 100`. */
 export function parsePositiveInt(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n <= 0) {
+  if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n <= 0) {
     throw new UsageError(`${flag} must be a positive integer, got "${value}"`);
   }
   return n;
 }
 
-/** A seed: any integer in [0, 2^32). */
+/** A seed: an integer in [0, 2^32), in plain digits. */
 export function parseSeed(flag: string, value: string): number {
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n >= 2 ** 32) {
+  if (!/^\d+$/.test(value.trim()) || n >= 2 ** 32) {
     throw new UsageError(`${flag} must be an integer in [0, 4294967295], got "${value}"`);
   }
   return n;

@@ -1,6 +1,6 @@
 import type { ArrivalSchedule } from '../sim/arrivals';
 import type { ClusterConfig } from '../sim/cluster-config';
-import type { PoolPolicy } from '../sim/policy';
+import { MINUTE_MS, type PoolPolicy } from '../sim/policy';
 import { fixedKeepAlivePolicy, openWhiskDefaultPolicy } from './fixed-keep-alive';
 import { hybridHistogramPolicy } from './hybrid-histogram';
 import { OraclePolicy } from './oracle';
@@ -35,12 +35,14 @@ function isNamedPolicy(name: string): name is NamedPolicy {
  */
 function resolvePolicy(name: string): (env: PolicyEnv) => PoolPolicy {
   if (isNamedPolicy(name)) return POLICIES[name];
-  const fixed = /^fixed-(.+)$/.exec(name);
-  if (fixed === null) throw new Error(`unknown policy "${name}"; known: ${POLICY_NAMES_HELP}`);
+  const fixed = /^fixed-(.*)$/.exec(name);
+  if (fixed === null || fixed[1] === '') throw new Error(`unknown policy "${name}"; known: ${POLICY_NAMES_HELP}`);
   const minutes = Number(fixed[1]);
-  if (fixed[1].trim() === '' || !Number.isFinite(minutes) || minutes <= 0) {
+  if (!/^\d+(\.\d+)?$/.test(fixed[1]) || !(minutes > 0) || !Number.isFinite(minutes * MINUTE_MS)) {
     throw new Error(`unknown policy "${name}": fixed-<minutes> needs a positive number of minutes, got "${fixed[1]}"`);
   }
+  // One spelling per keep-alive, so a report never has two rows of the same name.
+  if (`fixed-${minutes}` !== name) throw new Error(`unknown policy "${name}": write it as fixed-${minutes}`);
   return () => fixedKeepAlivePolicy(minutes);
 }
 

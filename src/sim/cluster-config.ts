@@ -41,11 +41,15 @@ export const DEFAULT_CLUSTER: ClusterConfig = Object.freeze({
 });
 
 /**
- * The defaults with `overrides` applied, validated.
+ * The defaults with `overrides` applied (fields given as undefined keep their
+ * default; `prewarmLoadMs` follows `coldStartMs` unless given), validated.
  * @throws RangeError naming the first field that is not a finite number in its range.
  */
 export function clusterConfig(overrides: Partial<ClusterConfig> = {}): ClusterConfig {
-  const c: ClusterConfig = { ...DEFAULT_CLUSTER, ...overrides };
+  const given = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  // The prewarm load is the same work as a cold start unless it is set on its own.
+  const prewarmLoadMs = overrides.prewarmLoadMs ?? overrides.coldStartMs ?? DEFAULT_CLUSTER.prewarmLoadMs;
+  const c: ClusterConfig = { ...DEFAULT_CLUSTER, ...given, prewarmLoadMs };
   const positive: (keyof ClusterConfig)[] = ['invokers', 'invokerMemoryMB', 'invokerCores'];
   const nonNegative: (keyof ClusterConfig)[] = [
     'coldStartMs', 'stemCellStartMs', 'warmStartMs', 'prewarmLoadMs', 'stemCellsPerInvoker', 'stemCellMemoryMB', 'stemCellLoadMs',
