@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildSync } from 'esbuild';
@@ -21,6 +21,10 @@ beforeAll(() => {
     logLevel: 'error',
     nodePaths: [join(repo, 'node_modules')],
   });
+});
+
+afterAll(() => {
+  rmSync(work, { recursive: true, force: true });
 });
 
 function aquatope(...args: string[]): { status: number | null; stdout: string; stderr: string } {
