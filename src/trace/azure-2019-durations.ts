@@ -1,16 +1,6 @@
-import { TraceFormatError } from './trace-format-error';
 import { DURATION_PERCENTILE_POINTS, type DurationPercentiles } from './types';
-import {
-  blankLineError,
-  emptyFileError,
-  expectExactHeader,
-  fieldCountError,
-  noDataRowsError,
-  parseNonNegativeInteger,
-  parseNonNegativeNumber,
-  readLines,
-  requireNonEmpty,
-} from './line-reader';
+import { parseNonNegativeInteger, parseNonNegativeNumber, requireNonEmpty } from './line-reader';
+import { parsePercentiles, readCsvTable } from './csv-table';
 
 /** Header of the Azure 2019 `function_durations_percentiles.anon.dXX.csv` files (and of vHive's `*_run.csv`). */
 export const AZURE_2019_DURATIONS_HEADER: readonly string[] = [
@@ -37,40 +27,17 @@ const FIRST_PERCENTILE = 7;
  */
 export async function readAzure2019Durations(path: string): Promise<DurationPercentiles[]> {
   const columns = AZURE_2019_DURATIONS_HEADER;
-  const layoutText = columns.join(',');
-  let sawHeader = false;
-  const rows: DurationPercentiles[] = [];
-  for await (const { text, line } of readLines(path)) {
-    if (!sawHeader) {
-      expectExactHeader(path, text, columns);
-      sawHeader = true;
-      continue;
-    }
-    if (text === '') throw blankLineError(path, line);
-    const f = text.split(',');
-    if (f.length !== columns.length) throw fieldCountError(path, line, f.length, columns.length, layoutText);
+  return readCsvTable(path, columns, (f, line) => {
     const ms = (i: number): number => parseNonNegativeNumber(path, line, i + 1, f[i], `${columns[i]}, ms`);
-    const owner = requireNonEmpty(path, line, 1, f[0], columns[0]);
-    const app = requireNonEmpty(path, line, 2, f[1], columns[1]);
-    const func = requireNonEmpty(path, line, 3, f[2], columns[2]);
-    const averageMs = ms(3);
-    const count = parseNonNegativeInteger(path, line, 5, f[4], columns[4]);
-    const minimumMs = ms(5);
-    const maximumMs = ms(6);
-    const percentilesMs: number[] = [];
-    for (let i = FIRST_PERCENTILE; i < columns.length; i++) {
-      const v = ms(i);
-      if (percentilesMs.length > 0) {
-        const prev = percentilesMs[percentilesMs.length - 1];
-        if (v < prev) {
-          throw new TraceFormatError(path, line, i + 1, `a value >= ${prev} (${columns[i - 1]}): percentiles must not decrease`, f[i]);
-        }
-      }
-      percentilesMs.push(v);
-    }
-    rows.push({ owner, app, func, averageMs, count, minimumMs, maximumMs, percentilesMs });
-  }
-  if (!sawHeader) throw emptyFileError(path);
-  if (rows.length === 0) throw noDataRowsError(path);
-  return rows;
+    return {
+      owner: requireNonEmpty(path, line, 1, f[0], columns[0]),
+      app: requireNonEmpty(path, line, 2, f[1], columns[1]),
+      func: requireNonEmpty(path, line, 3, f[2], columns[2]),
+      averageMs: ms(3),
+      count: parseNonNegativeInteger(path, line, 5, f[4], columns[4]),
+      minimumMs: ms(5),
+      maximumMs: ms(6),
+      percentilesMs: parsePercentiles(path, line, f, columns, FIRST_PERCENTILE, 'ms'),
+    };
+  });
 }

@@ -1,16 +1,6 @@
-import { TraceFormatError } from './trace-format-error';
 import { MEMORY_PERCENTILE_POINTS, type MemoryPercentiles } from './types';
-import {
-  blankLineError,
-  emptyFileError,
-  expectExactHeader,
-  fieldCountError,
-  noDataRowsError,
-  parseNonNegativeInteger,
-  parseNonNegativeNumber,
-  readLines,
-  requireNonEmpty,
-} from './line-reader';
+import { parseNonNegativeInteger, parseNonNegativeNumber, requireNonEmpty } from './line-reader';
+import { parsePercentiles, readCsvTable } from './csv-table';
 
 /** Header of the Azure 2019 `app_memory_percentiles.anon.dXX.csv` files (and of vHive's `*_mem.csv`). */
 export const AZURE_2019_MEMORY_HEADER: readonly string[] = [
@@ -34,37 +24,11 @@ const FIRST_PERCENTILE = 4;
  */
 export async function readAzure2019Memory(path: string): Promise<MemoryPercentiles[]> {
   const columns = AZURE_2019_MEMORY_HEADER;
-  const layoutText = columns.join(',');
-  let sawHeader = false;
-  const rows: MemoryPercentiles[] = [];
-  for await (const { text, line } of readLines(path)) {
-    if (!sawHeader) {
-      expectExactHeader(path, text, columns);
-      sawHeader = true;
-      continue;
-    }
-    if (text === '') throw blankLineError(path, line);
-    const f = text.split(',');
-    if (f.length !== columns.length) throw fieldCountError(path, line, f.length, columns.length, layoutText);
-    const mb = (i: number): number => parseNonNegativeNumber(path, line, i + 1, f[i], `${columns[i]}, MB`);
-    const owner = requireNonEmpty(path, line, 1, f[0], columns[0]);
-    const app = requireNonEmpty(path, line, 2, f[1], columns[1]);
-    const sampleCount = parseNonNegativeInteger(path, line, 3, f[2], columns[2]);
-    const averageMB = mb(3);
-    const percentilesMB: number[] = [];
-    for (let i = FIRST_PERCENTILE; i < columns.length; i++) {
-      const v = mb(i);
-      if (percentilesMB.length > 0) {
-        const prev = percentilesMB[percentilesMB.length - 1];
-        if (v < prev) {
-          throw new TraceFormatError(path, line, i + 1, `a value >= ${prev} (${columns[i - 1]}): percentiles must not decrease`, f[i]);
-        }
-      }
-      percentilesMB.push(v);
-    }
-    rows.push({ owner, app, sampleCount, averageMB, percentilesMB });
-  }
-  if (!sawHeader) throw emptyFileError(path);
-  if (rows.length === 0) throw noDataRowsError(path);
-  return rows;
+  return readCsvTable(path, columns, (f, line) => ({
+    owner: requireNonEmpty(path, line, 1, f[0], columns[0]),
+    app: requireNonEmpty(path, line, 2, f[1], columns[1]),
+    sampleCount: parseNonNegativeInteger(path, line, 3, f[2], columns[2]),
+    averageMB: parseNonNegativeNumber(path, line, 4, f[3], `${columns[3]}, MB`),
+    percentilesMB: parsePercentiles(path, line, f, columns, FIRST_PERCENTILE, 'MB'),
+  }));
 }

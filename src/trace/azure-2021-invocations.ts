@@ -1,14 +1,6 @@
 import type { FunctionSeries, InvocationRecord, InvocationTrace } from './types';
-import {
-  blankLineError,
-  emptyFileError,
-  expectExactHeader,
-  fieldCountError,
-  noDataRowsError,
-  parseNonNegativeNumber,
-  readLines,
-  requireNonEmpty,
-} from './line-reader';
+import { parseNonNegativeNumber, requireNonEmpty } from './line-reader';
+import { readCsvTable } from './csv-table';
 
 /** Header of the Azure Functions 2021 per-invocation trace (`AzureFunctionsInvocationTraceForTwoWeeksJan2021.txt`). */
 export const AZURE_2021_HEADER: readonly string[] = ['app', 'func', 'end_timestamp', 'duration'];
@@ -25,29 +17,12 @@ export const MINUTE_S = 60;
  * @throws TraceFormatError on a wrong header, a wrong field count, an empty id, or a non-numeric or negative time
  */
 export async function readAzure2021Invocations(path: string): Promise<InvocationRecord[]> {
-  const columns = AZURE_2021_HEADER;
-  const layoutText = columns.join(',');
-  let sawHeader = false;
-  const records: InvocationRecord[] = [];
-  for await (const { text, line } of readLines(path)) {
-    if (!sawHeader) {
-      expectExactHeader(path, text, columns);
-      sawHeader = true;
-      continue;
-    }
-    if (text === '') throw blankLineError(path, line);
-    const f = text.split(',');
-    if (f.length !== columns.length) throw fieldCountError(path, line, f.length, columns.length, layoutText);
-    records.push({
-      app: requireNonEmpty(path, line, 1, f[0], 'app'),
-      func: requireNonEmpty(path, line, 2, f[1], 'func'),
-      endTimestampS: parseNonNegativeNumber(path, line, 3, f[2], 'end_timestamp, s'),
-      durationS: parseNonNegativeNumber(path, line, 4, f[3], 'duration, s'),
-    });
-  }
-  if (!sawHeader) throw emptyFileError(path);
-  if (records.length === 0) throw noDataRowsError(path);
-  return records;
+  return readCsvTable(path, AZURE_2021_HEADER, (f, line) => ({
+    app: requireNonEmpty(path, line, 1, f[0], 'app'),
+    func: requireNonEmpty(path, line, 2, f[1], 'func'),
+    endTimestampS: parseNonNegativeNumber(path, line, 3, f[2], 'end_timestamp, s'),
+    durationS: parseNonNegativeNumber(path, line, 4, f[3], 'duration, s'),
+  }));
 }
 
 /**
