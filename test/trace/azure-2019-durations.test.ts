@@ -1,37 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AZURE_2019_DURATIONS_HEADER, readAzure2019Durations } from '../../src/trace/azure-2019-durations';
-import { TraceFormatError } from '../../src/trace/trace-format-error';
+import { SHARED_DATA_DIR, rejection, tempFiles } from '../support/temp-files';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const dataDir = SHARED_DATA_DIR;
 const run1350 = path.join(dataDir, 'azure-functions-2019-invitro-resampled', '1350_run.csv');
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-az19-dur-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string): string {
-  const file = path.join(dir, `run${fileNo++}.csv`);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TraceFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceFormatError, but the read succeeded');
-}
+const files = tempFiles('run');
+const write = files.write;
 
 const H =
   'HashOwner,HashApp,HashFunction,Average,Count,Minimum,Maximum,percentile_Average_0,percentile_Average_1,percentile_Average_25,percentile_Average_50,percentile_Average_75,percentile_Average_99,percentile_Average_100';

@@ -1,37 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { matchAzure2019Layout, readAzure2019Invocations } from '../../src/trace/azure-2019-invocations';
-import { TraceFormatError } from '../../src/trace/trace-format-error';
+import { SHARED_DATA_DIR, rejection, tempFiles } from '../support/temp-files';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const dataDir = SHARED_DATA_DIR;
 const inv1350 = path.join(dataDir, 'azure-functions-2019-invitro-resampled', '1350_inv.csv');
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-az19-inv-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string): string {
-  const file = path.join(dir, `inv${fileNo++}.csv`);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TraceFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceFormatError, but the read succeeded');
-}
+const files = tempFiles('inv');
+const write = files.write;
 
 const OFFICIAL = 'HashOwner,HashApp,HashFunction,Trigger';
 const INVITRO = 'HashFunction,HashOwner,HashApp';
@@ -143,7 +119,7 @@ describe('readAzure2019Invocations: malformed files', () => {
   });
 
   it('rejects a missing file with ENOENT', async () => {
-    await expect(readAzure2019Invocations(path.join(dir, 'nope.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(readAzure2019Invocations(files.pathOf('nope.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

@@ -1,37 +1,13 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { AZURE_2019_MEMORY_HEADER, readAzure2019Memory } from '../../src/trace/azure-2019-memory';
-import { TraceFormatError } from '../../src/trace/trace-format-error';
+import { SHARED_DATA_DIR, rejection, tempFiles } from '../support/temp-files';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const dataDir = SHARED_DATA_DIR;
 const mem1350 = path.join(dataDir, 'azure-functions-2019-invitro-resampled', '1350_mem.csv');
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-az19-mem-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string): string {
-  const file = path.join(dir, `mem${fileNo++}.csv`);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TraceFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceFormatError, but the read succeeded');
-}
+const files = tempFiles('mem');
+const write = files.write;
 
 const H =
   'HashOwner,HashApp,SampleCount,AverageAllocatedMb,AverageAllocatedMb_pct1,AverageAllocatedMb_pct5,AverageAllocatedMb_pct25,AverageAllocatedMb_pct50,AverageAllocatedMb_pct75,AverageAllocatedMb_pct95,AverageAllocatedMb_pct99,AverageAllocatedMb_pct100';

@@ -1,38 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAzure2021Invocations, recordsToTrace } from '../../src/trace/azure-2021-invocations';
-import { TraceFormatError } from '../../src/trace/trace-format-error';
 import type { InvocationRecord } from '../../src/trace/types';
+import { SHARED_DATA_DIR, rejection, tempFiles } from '../support/temp-files';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const dataDir = SHARED_DATA_DIR;
 const azure2021 = path.join(dataDir, 'azure-functions-2021-head-sample', 'Azure2021_200.csv');
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-az21-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string): string {
-  const file = path.join(dir, `az21_${fileNo++}.csv`);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TraceFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceFormatError, but the read succeeded');
-}
+const files = tempFiles('az21_');
+const write = files.write;
 
 const H = 'app,func,end_timestamp,duration';
 const rec = (app: string, func: string, endTimestampS: number, durationS: number): InvocationRecord => ({ app, func, endTimestampS, durationS });

@@ -1,21 +1,8 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { parsePercentiles, readCsvTable } from '../../src/trace/csv-table';
+import { tempFiles } from '../support/temp-files';
 
-let dir = '';
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-csv-table-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(name: string, content: string): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const files = tempFiles('csv-table');
+const write = (name: string, content: string): string => files.write(content, name);
 
 describe('readCsvTable', () => {
   it('hands every data row and its 1-based line number to parseRow, in file order', async () => {

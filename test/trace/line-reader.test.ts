@@ -1,5 +1,3 @@
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   expectExactHeader,
@@ -12,21 +10,10 @@ import {
   type TraceLine,
 } from '../../src/trace/line-reader';
 import { TraceFormatError } from '../../src/trace/trace-format-error';
+import { tempFiles } from '../support/temp-files';
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-line-reader-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string | Buffer): string {
-  const file = path.join(dir, `f${fileNo++}.txt`);
-  fs.writeFileSync(file, content);
-  return file;
-}
+const files = tempFiles('f', '.txt');
+const write = files.write;
 
 async function collect(file: string): Promise<TraceLine[]> {
   const out: TraceLine[] = [];
@@ -115,7 +102,7 @@ describe('readLines', () => {
   });
 
   it('rejects with ENOENT for a missing file', async () => {
-    await expect(collect(path.join(dir, 'missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
+    await expect(collect(files.pathOf('missing.csv'))).rejects.toMatchObject({ code: 'ENOENT' });
   });
 });
 

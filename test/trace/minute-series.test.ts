@@ -1,38 +1,14 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readMinuteSeries } from '../../src/trace/minute-series';
-import { TraceFormatError } from '../../src/trace/trace-format-error';
+import { SHARED_DATA_DIR, rejection, tempFiles } from '../support/temp-files';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const dataDir = SHARED_DATA_DIR;
 const HASH = '40d07b9935b0d765eec41cedf70847d06699c0df3e24e1216e0ca893e6e8f71d';
 const series14 = path.join(dataDir, 'azure-functions-2019-one-function-14days', `${HASH}.csv`);
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-series-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string, name = `series${fileNo++}.csv`): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TraceFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceFormatError, but the read succeeded');
-}
+const files = tempFiles('series');
+const write = files.write;
 
 describe('readMinuteSeries: valid files', () => {
   it('reads one function named after the file (no extension), one count per minute, first label 1', async () => {

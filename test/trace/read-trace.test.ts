@@ -1,40 +1,16 @@
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { readAzure2019Invocations } from '../../src/trace/azure-2019-invocations';
 import { readAzure2021Invocations, recordsToTrace } from '../../src/trace/azure-2021-invocations';
 import { readMinuteSeries } from '../../src/trace/minute-series';
 import { ACCEPTED_TRACE_LAYOUTS, readTrace } from '../../src/trace/read-trace';
-import { TraceFormatError } from '../../src/trace/trace-format-error';
 import type { InvocationTrace } from '../../src/trace/types';
+import { SHARED_DATA_DIR, rejection, tempFiles } from '../support/temp-files';
 
-const repoRoot = path.resolve(__dirname, '..', '..');
-const dataDir = path.resolve(repoRoot, '..', 'shared', 'data');
+const dataDir = SHARED_DATA_DIR;
 
-let dir = '';
-let fileNo = 0;
-beforeAll(() => {
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'aquatope-read-trace-'));
-});
-afterAll(() => {
-  fs.rmSync(dir, { recursive: true, force: true });
-});
-
-function write(content: string, name = `trace${fileNo++}.csv`): string {
-  const file = path.join(dir, name);
-  fs.writeFileSync(file, content);
-  return file;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TraceFormatError> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof TraceFormatError) return e;
-    throw e;
-  }
-  throw new Error('expected a TraceFormatError, but the read succeeded');
-}
+const files = tempFiles('trace');
+const write = files.write;
 
 /** A trace as plain data, for deep comparison. */
 function plain(t: InvocationTrace): unknown {
