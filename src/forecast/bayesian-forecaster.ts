@@ -1,0 +1,122 @@
+import type { Rng } from '../core/rng';
+import { normalQuantile } from '../core/normal';
+import type { CountForecast, ForecastWindow, Forecaster } from './forecast-types';
+import type { ForecastModel } from './forecast-model';
+import type { InferenceConfig } from './model-config';
+import { encodeFeatures, monteCarlo } from './monte-carlo';
+import { INPUT_FEATURES } from './network';
+import { fromZ, log1pToCount, toZ, windowScale } from './scaling';
+import { TIME_FEATURES, writeTimeFeatures } from './time-features';
+
+/**
+ * A forecast whose count, in log1p space, is normal with mean `logMean` and
+ * standard deviation `logSd`; a count quantile is round(expm1(mean + sd * z_q)),
+ * clipped at 0 (counts are integers, and rounding is monotone, so this is the
+ * quantile of the rounded count). Arrays are [windows, horizon].
+ */
+export class LogNormalCountForecast implements CountForecast {
+  constructor(
+    readonly windows: number,
+    readonly horizon: number,
+    private readonly logMean: Float64Array,
+    private readonly logSd: Float64Array,
+    private readonly points: Float64Array,
+    private readonly rowOf: Int32Array,
+  ) {}
+
+  point(window: number, step: number): number {
+    return this.points[this.rowOf[window] * this.horizon + step];
+  }
+
+  quantile(window: number, step: number, q: number): number {
+    const i = this.rowOf[window] * this.horizon + step;
+    return Math.round(log1pToCount(this.logMean[i] + this.logSd[i] * normalQuantile(q)));
+  }
+
+  /** The log1p-space mean and standard deviation (for tests and the pool sizer). */
+  logMoments(window: number, step: number): { mean: number; sd: number } {
+    const i = this.rowOf[window] * this.horizon + step;
+    return { mean: this.logMean[i], sd: this.logSd[i] };
+  }
+}
+
+/**
+ * The hybrid Bayesian forecaster (DESIGN.md section 3): per-function scaling,
+ * the frozen LSTM encoder once per distinct window, then Monte Carlo dropout
+ * through the prediction network, all windows and samples in batched passes.
+ * Windows whose scaled inputs and time are identical (for example every idle
+ * function at a tick) are forecast once and share the result.
+ */
+export class BayesianForecaster implements Forecaster {
+  readonly name: string;
+  readonly historyMinutes: number;
+
+  constructor(
+    private readonly model: ForecastModel,
+    private readonly inference: InferenceConfig,
+  ) {
+    this.name = inference.name;
+    this.historyMinutes = model.network.window;
+  }
+
+  forecast(windows: readonly ForecastWindow[], horizon: number, rng: Rng): CountForecast {
+    const net = this.model.network;
+    const w = net.window;
+    if (!(Number.isInteger(horizon) && horizon >= 1 && horizon <= net.horizon)) {
+      throw new RangeError(`horizon must be an integer in 1..${net.horizon}, got ${horizon}`);
+    }
+    const keys = new Map<string, number>();
+    const rowOf = new Int32Array(windows.length);
+    const x = new Float32Array(windows.length * w * INPUT_FEATURES);
+    const time = new Float32Array(windows.length * TIME_FEATURES);
+    const level = new Float64Array(windows.length);
+    const scale = new Float64Array(windows.length);
+    const z = new Float32Array(w);
+    let rows = 0;
+    windows.forEach((win, i) => {
+      const c = win.counts;
+      if (c.length < w) throw new RangeError(`window ${i} has ${c.length} minutes; the model needs ${w}`);
+      const from = c.length - w;
+      const sc = windowScale(c, from, c.length);
+      for (let k = 0; k < w; k++) z[k] = toZ(c[from + k], sc);
+      const key = `${win.endMinute}|${sc.level}|${sc.scale}|${Array.prototype.join.call(z, ',')}`;
+      const seen = keys.get(key);
+      if (seen !== undefined) {
+        rowOf[i] = seen;
+        return;
+      }
+      keys.set(key, rows);
+      rowOf[i] = rows;
+      level[rows] = sc.level;
+      scale[rows] = sc.scale;
+      for (let k = 0; k < w; k++) {
+        const o = (rows * w + k) * INPUT_FEATURES;
+        x[o] = z[k];
+        writeTimeFeatures(win.endMinute - w + k, x, o + 1);
+      }
+      writeTimeFeatures(win.endMinute, time, rows * TIME_FEATURES);
+      rows++;
+    });
+    const h = net.horizon;
+    const logMean = new Float64Array(rows * horizon);
+    const logSd = new Float64Array(rows * horizon);
+    const points = new Float64Array(rows * horizon);
+    if (rows > 0) {
+      const features = encodeFeatures(this.model, x, rows);
+      const wantMean = this.inference.point === 'mean';
+      const mc = monteCarlo(this.model, features, time, rows, this.inference.samples, rng, wantMean ? { level, scale } : undefined);
+      for (let r = 0; r < rows; r++) {
+        const sc = { level: level[r], scale: scale[r] };
+        for (let s = 0; s < horizon; s++) {
+          const j = r * h + s;
+          const noise = this.inference.addNoise ? this.model.noiseVariance[s] : 0;
+          const i = r * horizon + s;
+          logMean[i] = fromZ(mc.mean[j], sc);
+          logSd[i] = sc.scale * Math.sqrt(mc.variance[j] + noise);
+          points[i] = wantMean && mc.countMean !== undefined ? mc.countMean[j] : Math.round(log1pToCount(logMean[i]));
+        }
+      }
+    }
+    return new LogNormalCountForecast(windows.length, horizon, logMean, logSd, points, rowOf);
+  }
+}
