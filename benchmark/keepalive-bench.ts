@@ -1,7 +1,9 @@
 import type { Clock } from '../src/core/clock';
 import { SeededRng } from '../src/core/rng';
 import { quantileSorted } from '../src/core/stats';
-import { createPolicy, validatePolicyNames } from '../src/pool/policy-registry';
+import type { Forecaster } from '../src/forecast/forecast-types';
+import { ForecastMemo } from '../src/pool/forecast-memo';
+import { createPolicy, validatePolicyNames, type PolicyEnv } from '../src/pool/policy-registry';
 import { generateArrivals } from '../src/sim/arrivals';
 import type { ClusterConfig } from '../src/sim/cluster-config';
 import { simulate, type SimResult } from '../src/sim/simulator';
@@ -73,24 +75,56 @@ export interface KeepaliveBenchInput {
   readonly memoryFile: string;
   /** Called before each policy runs (`done` of `total` finished). */
   readonly onProgress?: (done: number, total: number, policy: string) => void;
+  /** The forecaster of the `aquatope@<risk>` policies (required when one is named). */
+  readonly forecaster?: Forecaster;
+  /** Seed of the forecasts' sampling. Default: `seed`. */
+  readonly forecastSeed?: number;
+  /**
+   * Absolute minute of the run's minute 0 from midnight of the trace's day 0 (the
+   * forecaster's time features). Default: `minuteRange.start` (right when the trace's
+   * first minute is day 0, 00:00, as in an Azure 2019 day file taken as day 0).
+   */
+  readonly originMinute?: number;
+  /** Per function, counts of the minutes before `minuteRange` (so forecasting starts at once). Default: none. */
+  readonly history?: readonly (Uint32Array | Float64Array)[];
 }
 
 /**
  * Runs every policy on the same arrivals (one schedule drawn from `seed`) and
  * gathers the keep-alive report. Only `wallSeconds` and
- * `simulatedInvocationsPerSecond` depend on anything but the inputs.
+ * `simulatedInvocationsPerSecond` depend on anything but the inputs. The
+ * `aquatope@<risk>` policies share one forecast per minute (one memo per run).
+ * @throws Error for an unknown policy name, or a policy the inputs cannot build
+ *   (`aquatope@<risk>` without a forecaster), before simulating anything;
+ *   RangeError when `history` does not have one series per function.
  */
 export function runKeepaliveBench(input: KeepaliveBenchInput): KeepaliveReport {
   validatePolicyNames(input.policies);
+  const functionCount = input.workload.functions.length;
+  if (input.history !== undefined && input.history.length !== functionCount) {
+    throw new RangeError(`keepalive bench: history has ${input.history.length} functions, the workload has ${functionCount}`);
+  }
   const names = input.policies.includes(REFERENCE_POLICY) ? [...input.policies] : [REFERENCE_POLICY, ...input.policies];
   const unique = names.filter((n, i) => names.indexOf(n) === i);
   const schedule = generateArrivals(input.workload, new SeededRng(input.seed));
-  const env = { schedule, functionCount: input.workload.functions.length, cluster: input.cluster };
+  const forecastSeed = input.forecastSeed ?? input.seed;
+  const env: PolicyEnv = {
+    schedule,
+    functionCount,
+    cluster: input.cluster,
+    forecaster: input.forecaster,
+    forecastSeed,
+    originMinute: input.originMinute ?? input.minuteRange.start,
+    history: input.history,
+    // One memo per run: the aquatope@<risk> policies see the same arrivals and share each tick's forecast.
+    forecastMemo: input.forecaster === undefined ? undefined : new ForecastMemo(input.forecaster, forecastSeed),
+  };
   const results: { result: SimResult; wallSeconds: number }[] = [];
   let simSeconds = 0;
-  unique.forEach((name, i) => {
-    input.onProgress?.(i, unique.length, name);
-    const policy = createPolicy(name, env);
+  // Built before any runs, so that a policy the environment cannot serve fails before the first simulation.
+  const built = unique.map((name) => createPolicy(name, env));
+  built.forEach((policy, i) => {
+    input.onProgress?.(i, unique.length, unique[i]);
     const t0 = input.clock.nowMs();
     const result = simulate(input.workload, schedule, policy, input.cluster);
     const wallSeconds = (input.clock.nowMs() - t0) / 1000;

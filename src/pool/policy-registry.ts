@@ -1,7 +1,10 @@
+import type { Forecaster } from '../forecast/forecast-types';
 import type { ArrivalSchedule } from '../sim/arrivals';
 import type { ClusterConfig } from '../sim/cluster-config';
 import { MINUTE_MS, type PoolPolicy } from '../sim/policy';
+import { aquatopePolicy } from './aquatope';
 import { fixedKeepAlivePolicy, openWhiskDefaultPolicy } from './fixed-keep-alive';
+import { ForecastMemo } from './forecast-memo';
 import { hybridHistogramPolicy } from './hybrid-histogram';
 import { OraclePolicy } from './oracle';
 
@@ -10,9 +13,29 @@ export interface PolicyEnv {
   readonly schedule: ArrivalSchedule;
   readonly functionCount: number;
   readonly cluster: ClusterConfig;
+  /** The forecaster of `aquatope@<risk>` (required by it, unused by the others). */
+  readonly forecaster?: Forecaster;
+  /** Seed of the forecasts' Monte Carlo sampling (a tick's generator derives from it and the minute). Default 0. */
+  readonly forecastSeed?: number;
+  /**
+   * Absolute minute of the run's minute 0, counted from midnight of the trace's day 0
+   * (the forecaster's time features come from it). Default 0.
+   */
+  readonly originMinute?: number;
+  /**
+   * Per function (by index), invocation counts of the minutes before the run, oldest
+   * first, so that forecasting can start at minute 0. Default: none.
+   */
+  readonly history?: readonly (Uint32Array | Float64Array)[];
+  /**
+   * A forecast cache shared by the `aquatope@<risk>` policies of one run (they see the
+   * same arrivals, so they need the same forecasts). It must be built for `forecaster`
+   * and `forecastSeed`. Default: each policy gets its own.
+   */
+  readonly forecastMemo?: ForecastMemo;
 }
 
-/** The policies with a fixed name. `fixed-<minutes>` is parsed separately. */
+/** The policies with a fixed name. `fixed-<minutes>` and `aquatope@<risk>` are parsed separately. */
 export type NamedPolicy = 'openwhisk-default' | 'hybrid-histogram' | 'oracle';
 
 /** Lookup table: a baseline and ours plug into the same slot. */
@@ -23,11 +46,14 @@ export const POLICIES: Readonly<Record<NamedPolicy, (env: PolicyEnv) => PoolPoli
 };
 
 /** Every accepted policy name, for help texts and errors. */
-export const POLICY_NAMES_HELP = `${Object.keys(POLICIES).join(', ')}, fixed-<minutes>`;
+export const POLICY_NAMES_HELP = `${Object.keys(POLICIES).join(', ')}, fixed-<minutes>, aquatope@<risk>`;
 
 function isNamedPolicy(name: string): name is NamedPolicy {
   return Object.prototype.hasOwnProperty.call(POLICIES, name);
 }
+
+/** A plain decimal number: digits, optionally a point and more digits (no sign, no exponent). */
+const DECIMAL = /^\d+(\.\d+)?$/;
 
 /**
  * The factory for `name`.
@@ -36,19 +62,46 @@ function isNamedPolicy(name: string): name is NamedPolicy {
 function resolvePolicy(name: string): (env: PolicyEnv) => PoolPolicy {
   if (isNamedPolicy(name)) return POLICIES[name];
   const fixed = /^fixed-(.*)$/.exec(name);
-  if (fixed === null || fixed[1] === '') throw new Error(`unknown policy "${name}"; known: ${POLICY_NAMES_HELP}`);
-  const minutes = Number(fixed[1]);
-  if (!/^\d+(\.\d+)?$/.test(fixed[1]) || !(minutes > 0) || !Number.isFinite(minutes * MINUTE_MS)) {
-    throw new Error(`unknown policy "${name}": fixed-<minutes> needs a positive number of minutes, got "${fixed[1]}"`);
+  if (fixed !== null && fixed[1] !== '') return resolveFixed(name, fixed[1]);
+  const aquatope = /^aquatope@(.*)$/.exec(name);
+  if (aquatope !== null && aquatope[1] !== '') return resolveAquatope(name, aquatope[1]);
+  throw new Error(`unknown policy "${name}"; known: ${POLICY_NAMES_HELP}`);
+}
+
+function resolveFixed(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
+  const minutes = Number(text);
+  if (!DECIMAL.test(text) || !(minutes > 0) || !Number.isFinite(minutes * MINUTE_MS)) {
+    throw new Error(`unknown policy "${name}": fixed-<minutes> needs a positive number of minutes, got "${text}"`);
   }
   // One spelling per keep-alive, so a report never has two rows of the same name.
   if (`fixed-${minutes}` !== name) throw new Error(`unknown policy "${name}": write it as fixed-${minutes}`);
   return () => fixedKeepAlivePolicy(minutes);
 }
 
+function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
+  const risk = Number(text);
+  if (!DECIMAL.test(text) || !(risk > 0 && risk < 1)) {
+    throw new Error(`unknown policy "${name}": aquatope@<risk> needs a risk quantile strictly between 0 and 1, got "${text}"`);
+  }
+  // One spelling per risk level; below 1e-6 a number prints with an exponent, which is not accepted.
+  if (!DECIMAL.test(String(risk))) throw new Error(`unknown policy "${name}": aquatope@<risk> needs a risk of at least 0.000001, got "${text}"`);
+  if (`aquatope@${risk}` !== name) throw new Error(`unknown policy "${name}": write it as aquatope@${risk}`);
+  return (env) => {
+    const forecaster = env.forecaster;
+    if (forecaster === undefined) throw new Error(`policy "${name}" needs a forecaster, and none was given`);
+    const seed = env.forecastSeed ?? 0;
+    const memo = env.forecastMemo ?? new ForecastMemo(forecaster, seed);
+    if (memo.forecaster !== forecaster || memo.seed !== seed) {
+      throw new Error(`policy "${name}": the shared forecast memo was built for another forecaster or seed`);
+    }
+    return aquatopePolicy({ risk, memo, originMinute: env.originMinute, history: env.history });
+  };
+}
+
 /**
  * The policy called `name`.
- * @throws Error naming the unknown or malformed policy and listing the accepted names.
+ * @throws Error naming the unknown or malformed policy and listing the accepted names;
+ *   for `aquatope@<risk>`, an Error when `env` has no forecaster.
  */
 export function createPolicy(name: string, env: PolicyEnv): PoolPolicy {
   return resolvePolicy(name)(env);

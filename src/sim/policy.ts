@@ -45,9 +45,13 @@ export interface PoolPolicy {
   onArrival(fn: number, nowMs: number): void;
   /**
    * An activation of `fn` ended at `nowMs` and its container is free.
+   * @param durationMs how long the activation's code ran, ms: its duration at full
+   *   speed times the CPU slow-down of its invoker when it started; start latency
+   *   (cold, stem-cell or warm start) and queueing excluded. Policies that do not
+   *   learn durations ignore it.
    * @returns how long that container stays idle before it is unloaded, ms (0 = unload now).
    */
-  onInvocationEnd(fn: number, nowMs: number, control: PoolControl): number;
+  onInvocationEnd(fn: number, nowMs: number, control: PoolControl, durationMs: number): number;
   /** Start of simulated minute `minute` (0-based), at `nowMs`; only when `wantsMinuteTicks`. */
   onMinute(minute: number, nowMs: number, control: PoolControl): void;
 }

@@ -149,6 +149,8 @@ class Simulation implements PoolControl {
   private cKeepAlive = new Float64Array(0);
   private cPrewarmed = new Uint8Array(0);
   private cAct = new Int32Array(0);
+  /** Run time of the container's current activation (duration x CPU slow-down), ms. */
+  private cRunMs = new Float64Array(0);
   private cFnPrev = new Int32Array(0);
   private cFnNext = new Int32Array(0);
   private cInvPrev = new Int32Array(0);
@@ -429,7 +431,9 @@ class Simulation implements PoolControl {
     if (waited > this.maxQueueWait) this.maxQueueWait = waited;
     this.startDelaySum += waited + startMs;
     if (this.obs !== null) this.obs.onStart(act, fn, kind, c, inv, this.now);
-    this.heap.push(this.now + startMs + this.schedule.durationMs[act] * slowdown, EV_END, c, 0, 0);
+    const runMs = this.schedule.durationMs[act] * slowdown;
+    this.cRunMs[c] = runMs;
+    this.heap.push(this.now + startMs + runMs, EV_END, c, 0, 0);
   }
 
   private end(c: number): void {
@@ -441,7 +445,7 @@ class Simulation implements PoolControl {
     this.completed++;
     if (this.obs !== null) this.obs.onEnd(act, fn, c, this.now);
     this.cAct[c] = -1;
-    const keepAlive = this.policy.onInvocationEnd(fn, this.now, this);
+    const keepAlive = this.policy.onInvocationEnd(fn, this.now, this, this.cRunMs[c]);
     this.invPinned[inv] -= this.cMem[c];
     if (keepAlive > 0) {
       this.linkIdle(c, this.now + keepAlive);
@@ -643,6 +647,7 @@ class Simulation implements PoolControl {
     pre.set(this.cPrewarmed);
     this.cPrewarmed = pre;
     this.cAct = resizeInt32(this.cAct, n);
+    this.cRunMs = resizeFloat64(this.cRunMs, n);
     this.cFnPrev = resizeInt32(this.cFnPrev, n);
     this.cFnNext = resizeInt32(this.cFnNext, n);
     this.cInvPrev = resizeInt32(this.cInvPrev, n);

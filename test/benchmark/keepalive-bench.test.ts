@@ -1,8 +1,10 @@
-import { runKeepaliveBench, type KeepaliveReport } from '../../benchmark/keepalive-bench';
+import { runKeepaliveBench, type KeepaliveBenchInput, type KeepaliveReport } from '../../benchmark/keepalive-bench';
+import { keepaliveMarkdown } from '../../benchmark/report/keepalive-table';
 import { SeededRng } from '../../src/core/rng';
 import { clusterConfig } from '../../src/sim/cluster-config';
 import type { Workload } from '../../src/sim/workload';
 import { PiecewiseQuantile } from '../../src/trace/piecewise-quantile';
+import { FakeForecaster } from '../support/fake-forecasters';
 
 function workload(): Workload {
   const rng = new SeededRng(21);
@@ -22,7 +24,7 @@ function steppingClock(): { nowMs(): number } {
   return { nowMs: () => (t += 250) };
 }
 
-function run(seed: number, policies: string[]): KeepaliveReport {
+function run(seed: number, policies: string[], extra: Partial<KeepaliveBenchInput> = {}): KeepaliveReport {
   return runKeepaliveBench({
     workload: workload(),
     policies,
@@ -32,6 +34,19 @@ function run(seed: number, policies: string[]): KeepaliveReport {
     minuteRange: { start: 0, end: 120 },
     durationsFile: '',
     memoryFile: '',
+    ...extra,
+  });
+}
+
+/**
+ * A forecaster whose quantiles depend on the tick's random draw: mean of the window
+ * x (0.5 + q) x (1 + draw), so results show whether each tick's generator is the same.
+ */
+function noisyMeanForecaster(): FakeForecaster {
+  return new FakeForecaster('fake-noisy-mean', 8, (c, _s, q, draw) => {
+    let total = 0;
+    for (const v of c) total += v;
+    return (total / c.length) * (q === null ? 1 : 0.5 + q) * (1 + draw);
   });
 }
 
@@ -88,6 +103,53 @@ describe('runKeepaliveBench', () => {
   });
 
   it('rejects an unknown policy before simulating anything', () => {
-    expect(() => run(1, ['oracle', 'lru'])).toThrow('unknown policy "lru"; known: openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>');
+    expect(() => run(1, ['oracle', 'lru'])).toThrow('unknown policy "lru"; known: openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>');
+  });
+
+  it('runs aquatope at several risk levels on one forecast per minute and renders their rows', () => {
+    const forecaster = noisyMeanForecaster();
+    const r = run(4, ['aquatope@0.5', 'aquatope@0.9', 'aquatope@0.99'], { forecaster });
+    expect(r.policies.map((p) => p.name)).toEqual(['openwhisk-default', 'aquatope@0.5', 'aquatope@0.9', 'aquatope@0.99']);
+    // Minutes 8..119 have a full 8-minute window (no pre-run history): one call each, for all three policies.
+    expect(forecaster.calls).toHaveLength(112);
+    expect(forecaster.calls[0].endMinutes[0]).toBe(8);
+    const [, low, mid, high] = r.policies;
+    expect(high.prewarmsOrdered).toBeGreaterThanOrEqual(mid.prewarmsOrdered);
+    expect(mid.prewarmsOrdered).toBeGreaterThanOrEqual(low.prewarmsOrdered);
+    expect(high.coldStarts).toBeLessThan(low.coldStarts);
+    const md = keepaliveMarkdown(r);
+    for (const p of r.policies) expect(md).toContain(`| ${p.name} | ${p.coldStarts.toLocaleString('en-US')} | `);
+  });
+
+  it('gives an aquatope policy the same row whether it runs alone or after other risk levels', () => {
+    const alone = run(4, ['aquatope@0.9'], { forecaster: noisyMeanForecaster(), forecastSeed: 11 });
+    const together = run(4, ['aquatope@0.99', 'fixed-5', 'aquatope@0.9'], { forecaster: noisyMeanForecaster(), forecastSeed: 11 });
+    const row = (r: KeepaliveReport): unknown => ({ ...r.policies.find((p) => p.name === 'aquatope@0.9'), wallSeconds: 0 });
+    expect(row(together)).toEqual(row(alone));
+    const otherSeed = run(4, ['aquatope@0.9'], { forecaster: noisyMeanForecaster(), forecastSeed: 12 });
+    expect(row(otherSeed)).not.toEqual(row(alone));
+  });
+
+  it('starts forecasting at minute 0 from the pre-run history, with time features from originMinute', () => {
+    const forecaster = noisyMeanForecaster();
+    const history = Array.from({ length: 25 }, (_, f) => Uint32Array.from({ length: 8 }, (_, i) => (f + i) % 3));
+    run(4, ['aquatope@0.9'], { forecaster, history, originMinute: 1_440 + 60 });
+    expect(forecaster.calls).toHaveLength(120);
+    expect(forecaster.calls[0].endMinutes).toEqual(new Array(25).fill(1_500));
+    expect(forecaster.calls[0].counts[2]).toEqual([2, 0, 1, 2, 0, 1, 2, 0]);
+  });
+
+  const rejected: [string, Partial<KeepaliveBenchInput>, string][] = [
+    ['an aquatope policy without a forecaster', { policies: ['fixed-5', 'aquatope@0.9'] }, 'policy "aquatope@0.9" needs a forecaster, and none was given'],
+    [
+      'a history of the wrong number of functions',
+      { policies: ['aquatope@0.9'], forecaster: noisyMeanForecaster(), history: [new Uint32Array(8)] },
+      'keepalive bench: history has 1 functions, the workload has 25',
+    ],
+  ];
+  it.each(rejected)('rejects %s before simulating anything', (_what, extra, message) => {
+    const progress: string[] = [];
+    expect(() => run(1, [], { ...extra, onProgress: (_d, _t, p) => progress.push(p) })).toThrow(message);
+    expect(progress).toEqual([]);
   });
 });

@@ -231,6 +231,40 @@ describe('simulate', () => {
     expect(rec.endTimes[1]).toBe(oneCore.coldStartMs + 2000);
   });
 
+  it('passes each ended activation\'s run time to the policy: its duration times the CPU slow-down at its start, start latency excluded', () => {
+    /** Records (fn, end time, run time) of every end; keeps containers 1 minute. */
+    class DurationSpy implements PoolPolicy {
+      readonly name = 'test-durations';
+      readonly wantsMinuteTicks = false;
+      readonly ends: [number, number, number][] = [];
+      reset(): void {}
+      onArrival(): void {}
+      onInvocationEnd(f: number, now: number, _control: PoolControl, durationMs: number): number {
+        this.ends.push([f, now, durationMs]);
+        return 60_000;
+      }
+      onMinute(): void {}
+    }
+    const oneCore = bareCluster({ invokerCores: 1 });
+    const w = workload([fn('a', [3], 256, 1000, 1), fn('b', [1], 256, 1000, 1)]);
+    // a at 0 (cold, alone: full speed); b at 0 (cold, 2 cores busy on 1: slowed down x2);
+    // a at 10 s and 20 s (warm, alone: full speed).
+    const s = schedule([
+      [0, 0, 300],
+      [0, 1, 1000],
+      [10_000, 0, 250],
+      [20_000, 0, 40],
+    ]);
+    const spy = new DurationSpy();
+    simulate(w, s, spy, oneCore, null);
+    expect(spy.ends).toEqual([
+      [0, oneCore.coldStartMs + 300, 300],
+      [1, oneCore.coldStartMs + 2000, 2000],
+      [0, 10_000 + oneCore.warmStartMs + 250, 250],
+      [0, 20_000 + oneCore.warmStartMs + 40, 40],
+    ]);
+  });
+
   it('serves an arrival warm from a policy prewarm and counts prewarms that expire unused', () => {
     /** Unloads every container; prewarms one ready 5 s after each end; cancels when told to. */
     class PrewarmAfterEnd implements PoolPolicy {

@@ -1,0 +1,350 @@
+/**
+ * AQUATOPE's prewarm policy (DESIGN.md section 3, pool sizing): per function
+ * and minute, the containers to keep warm follow from a forecast of the
+ * invocation count at a chosen risk quantile and the function's duration.
+ * The single knob `risk` trades cold starts against idle memory.
+ */
+
+import type { ForecastWindow } from '../forecast/forecast-types';
+import { MINUTE_MS } from '../sim/policy';
+import type { PolicyContext, PoolControl, PoolPolicy } from '../sim/policy';
+import { containersNeeded } from './container-sizing';
+import { OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS } from './fixed-keep-alive';
+import type { ForecastMemo } from './forecast-memo';
+
+/** Minutes forecast at each tick, by default: the forecaster's horizon of DESIGN.md section 3 (12). */
+export const AQUATOPE_HORIZON_MINUTES = 12;
+
+/** Duration assumed for a function before its first invocation ends, ms (1,000). */
+export const AQUATOPE_DEFAULT_DURATION_MS = 1_000;
+
+/**
+ * Weight of the newest run time in a function's exponentially weighted mean
+ * duration (0.1: about the last ten invocations); the first end sets the mean.
+ */
+export const AQUATOPE_DURATION_WEIGHT = 0.1;
+
+/**
+ * Keep-alives end this long before a minute boundary, ms (1), so that the
+ * tick at that boundary no longer counts a container that expires there and
+ * prewarms a replacement if the new forecast still needs it.
+ */
+export const AQUATOPE_KEEP_ALIVE_MARGIN_MS = 1;
+
+/**
+ * Keep-alive of a function with less than one forecaster input window of
+ * history (so no forecast yet), ms: OpenWhisk's default 10 minutes
+ * ({@link OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS}); such a function gets no prewarms.
+ */
+export const AQUATOPE_FALLBACK_KEEP_ALIVE_MS = OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS;
+
+/** How an {@link AquatopePolicy} is built. */
+export interface AquatopeOptions {
+  /**
+   * The risk level: the forecast quantile of the count, and the probability an
+   * arrival should find a free container (0 < risk < 1, e.g. 0.5, 0.9, 0.99, 0.999).
+   */
+  readonly risk: number;
+  /** Where the forecasts come from (a forecaster and seed; may be shared by the policies of one run). */
+  readonly memo: ForecastMemo;
+  /**
+   * Absolute minute of the run's minute 0, counted from midnight of the trace's
+   * day 0 (time-of-day and day-of-week features come from it). Default 0.
+   */
+  readonly originMinute?: number;
+  /**
+   * Per function (by index; as many as the run has), invocation counts of the
+   * minutes just before the run, oldest first, the last one the minute before
+   * minute 0. Only the last `historyMinutes` of the forecaster are read. Default:
+   * none (every function starts with no history).
+   */
+  readonly history?: readonly (Uint32Array | Float64Array)[];
+  /** Minutes forecast at each tick, an integer >= 1. Default {@link AQUATOPE_HORIZON_MINUTES}. */
+  readonly horizonMinutes?: number;
+}
+
+/**
+ * Forecast-driven prewarming and keep-alive.
+ *
+ * What it observes: per function, the count of arrivals in each minute, built
+ * only from `onArrival` calls (plus the optional pre-run history), and each
+ * invocation's run time from `onInvocationEnd` (an exponentially weighted mean,
+ * {@link AQUATOPE_DURATION_WEIGHT}, {@link AQUATOPE_DEFAULT_DURATION_MS} before the first end).
+ *
+ * At the tick of minute m it forecasts, in one batched call, every function with
+ * at least one full input window (the forecaster's `historyMinutes` of counts of
+ * minutes < m, ending at absolute minute originMinute + m), `horizonMinutes`
+ * steps: step s is minute m + s. A step needs
+ * {@link containersNeeded}(risk-quantile of its count, mean duration, risk)
+ * containers: 0 when the quantile is below 0.5 invocations, else 1 plus the
+ * risk-quantile of the Poisson number of busy containers, whose mean is
+ * Little's law (count / 60,000 ms x duration ms). When the arrivals seen so
+ * far in the current minute exceed its forecast quantile, the minute needs at
+ * least what that count needs (checked at each invocation end).
+ *
+ * A function's pool is its running activations plus its idle or loading
+ * containers. At each tick, pending prewarm orders are cancelled, then the
+ * deficit of minute m is prewarmed at once and the deficit of minute m + 1 so
+ * that it is ready at that minute's start (delay = time to the boundary minus
+ * the prewarm load time, at least 0). The container of rank r (the pool's
+ * r-th) is kept idle until the end of the last minute of the unbroken run of
+ * forecast minutes, from the current one, that need at least r containers
+ * (minus {@link AQUATOPE_KEEP_ALIVE_MARGIN_MS}), and unloaded at once (0) when
+ * the current minute needs fewer: a finished container's rank is its
+ * function's running activations plus idle or loading containers plus one.
+ *
+ * Fallback: a function with less than one window of history is not forecast;
+ * its containers are kept {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} (OpenWhisk's
+ * 10 minutes) and it gets no prewarms.
+ *
+ * `onArrival` and `onInvocationEnd` allocate nothing; `onMinute` allocates the
+ * batch of windows.
+ */
+export class AquatopePolicy implements PoolPolicy {
+  /** `aquatope@<risk>`, e.g. `aquatope@0.9`. */
+  readonly name: string;
+  /** Always true: the forecasts are made at minute ticks. */
+  readonly wantsMinuteTicks = true;
+  readonly risk: number;
+  readonly originMinute: number;
+  readonly horizonMinutes: number;
+  private readonly memo: ForecastMemo;
+  private readonly history: readonly (Uint32Array | Float64Array)[] | undefined;
+
+  private functionCount = 0;
+  private minutes = 0;
+  private loadMs = 0;
+  /** Minutes in a forecaster input window. */
+  private windowMinutes = 0;
+  /** Per function: windowMinutes slots of pre-run history, then one slot per minute of the run. */
+  private stride = 0;
+  private counts = new Float64Array(0);
+  /** Pre-run minutes of history per function (at most windowMinutes). */
+  private preMinutes = new Int32Array(0);
+  /** Activations that arrived and have not ended, per function. */
+  private running = new Int32Array(0);
+  private durationMs = new Float64Array(0);
+  private durationSeen = new Uint8Array(0);
+  /** 1 when the function was forecast at the last tick. */
+  private forecastReady = new Uint8Array(0);
+  /** Containers needed per function and forecast step (horizonMinutes per function). */
+  private need = new Int32Array(0);
+  /** The count step 0's need was last sized for (its forecast quantile, or the arrivals seen in the minute since). */
+  private sizedCount = new Float64Array(0);
+  /** When the function's pending prewarm order starts loading, ms (NaN = none pending). */
+  private pendingStartMs = new Float64Array(0);
+  /** Minute of the last tick (-1 before the first). */
+  private tickMinute = -1;
+
+  /**
+   * @throws Error naming the value when `risk` is not strictly between 0 and 1,
+   *   `originMinute` is not an integer or `horizonMinutes` is not an integer >= 1.
+   */
+  constructor(options: AquatopeOptions) {
+    const { risk, memo, originMinute = 0, history, horizonMinutes = AQUATOPE_HORIZON_MINUTES } = options;
+    if (!(risk > 0 && risk < 1)) throw new Error(`aquatope: risk must be strictly between 0 and 1, got ${String(risk)}`);
+    if (!Number.isInteger(originMinute)) throw new Error(`aquatope: originMinute must be an integer, got ${String(originMinute)}`);
+    if (!Number.isInteger(horizonMinutes) || horizonMinutes < 1) {
+      throw new Error(`aquatope: horizonMinutes must be an integer >= 1, got ${String(horizonMinutes)}`);
+    }
+    this.name = `aquatope@${String(risk)}`;
+    this.risk = risk;
+    this.memo = memo;
+    this.originMinute = originMinute;
+    this.history = history;
+    this.horizonMinutes = horizonMinutes;
+  }
+
+  /**
+   * Clears all state and loads the pre-run history.
+   * @throws RangeError when the history does not have one series per function, a
+   *   count is negative or not finite, or the forecaster's `historyMinutes` is not
+   *   a positive integer.
+   */
+  reset(ctx: PolicyContext): void {
+    const n = ctx.functionCount;
+    const win = this.memo.forecaster.historyMinutes;
+    if (!Number.isInteger(win) || win < 1) {
+      throw new RangeError(`aquatope: forecaster ${this.memo.forecaster.name} has historyMinutes ${win}, expected an integer >= 1`);
+    }
+    const h = this.history;
+    if (h !== undefined && h.length !== n) throw new RangeError(`aquatope: history has ${h.length} functions, the run has ${n}`);
+    this.functionCount = n;
+    this.minutes = ctx.minutes;
+    this.loadMs = Math.max(0, ctx.prewarmLoadMs);
+    this.windowMinutes = win;
+    this.stride = win + ctx.minutes;
+    this.counts = new Float64Array(n * this.stride);
+    this.preMinutes = new Int32Array(n);
+    if (h !== undefined) {
+      for (let f = 0; f < n; f++) {
+        const series = h[f];
+        const k = Math.min(win, series.length);
+        for (let i = 0; i < k; i++) {
+          const v = series[series.length - k + i];
+          if (!(v >= 0) || !Number.isFinite(v)) {
+            throw new RangeError(`aquatope: history of function ${ctx.functionIds[f] ?? f} has count ${v} at ${series.length - k + i}`);
+          }
+          this.counts[f * this.stride + win - k + i] = v;
+        }
+        this.preMinutes[f] = k;
+      }
+    }
+    this.running = new Int32Array(n);
+    this.durationMs = new Float64Array(n).fill(AQUATOPE_DEFAULT_DURATION_MS);
+    this.durationSeen = new Uint8Array(n);
+    this.forecastReady = new Uint8Array(n);
+    this.need = new Int32Array(n * this.horizonMinutes);
+    this.sizedCount = new Float64Array(n);
+    this.pendingStartMs = new Float64Array(n).fill(Number.NaN);
+    this.tickMinute = -1;
+  }
+
+  /** Counts the arrival in its minute and as running. */
+  onArrival(fn: number, nowMs: number): void {
+    this.running[fn]++;
+    const m = Math.floor(nowMs / MINUTE_MS);
+    if (m >= 0 && m < this.minutes) this.counts[fn * this.stride + this.windowMinutes + m] += 1;
+  }
+
+  /**
+   * Learns the run time and keeps the container for the forecast minutes that
+   * need its rank (see the class description).
+   * @returns the keep-alive, ms: 0 when the current minute needs fewer containers,
+   *   {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} for a function not forecast yet.
+   */
+  onInvocationEnd(fn: number, nowMs: number, control: PoolControl, durationMs: number): number {
+    if (this.running[fn] > 0) this.running[fn]--;
+    if (durationMs >= 0 && durationMs < Number.POSITIVE_INFINITY) {
+      if (this.durationSeen[fn] === 1) this.durationMs[fn] += AQUATOPE_DURATION_WEIGHT * (durationMs - this.durationMs[fn]);
+      else {
+        this.durationMs[fn] = durationMs;
+        this.durationSeen[fn] = 1;
+      }
+    }
+    if (this.forecastReady[fn] === 0) return AQUATOPE_FALLBACK_KEEP_ALIVE_MS;
+    const step = Math.floor(nowMs / MINUTE_MS) - this.tickMinute;
+    if (step < 0 || step >= this.horizonMinutes) return 0;
+    if (step === 0) {
+      // The current minute needs at least what its arrivals so far need: the forecast may have been low.
+      const seen = this.counts[fn * this.stride + this.windowMinutes + this.tickMinute];
+      if (seen > this.sizedCount[fn]) {
+        this.sizedCount[fn] = seen;
+        const needed = containersNeeded(seen, this.durationMs[fn], this.risk);
+        const i = fn * this.horizonMinutes;
+        if (needed > this.need[i]) this.need[i] = needed;
+      }
+    }
+    const rank = this.running[fn] + control.idleOrLoading(fn) + 1;
+    const keepAlive = this.runEndMs(fn, step, rank) - AQUATOPE_KEEP_ALIVE_MARGIN_MS - nowMs;
+    return keepAlive > 0 ? keepAlive : 0;
+  }
+
+  /** Forecasts every function with a full window, sizes its pool and prewarms the deficits. */
+  onMinute(minute: number, nowMs: number, control: PoolControl): void {
+    this.tickMinute = minute;
+    const win = this.windowMinutes;
+    const windows: ForecastWindow[] = [];
+    const keys: number[] = [];
+    for (let f = 0; f < this.functionCount; f++) {
+      if (this.preMinutes[f] + minute >= win) {
+        const start = f * this.stride + minute;
+        windows.push({ counts: this.counts.subarray(start, start + win), endMinute: this.originMinute + minute });
+        keys.push(f);
+      } else {
+        this.forecastReady[f] = 0;
+      }
+    }
+    if (windows.length === 0) return;
+    const H = this.horizonMinutes;
+    const forecast = this.memo.forecast(minute, windows, keys, H);
+    for (let w = 0; w < keys.length; w++) {
+      const f = keys[w];
+      for (let s = 0; s < H; s++) {
+        const count = forecast.quantile(w, s, this.risk);
+        if (s === 0) this.sizedCount[f] = count;
+        this.need[f * H + s] = containersNeeded(count, this.durationMs[f], this.risk);
+      }
+      this.forecastReady[f] = 1;
+    }
+    const nextDelay = Math.max(0, (minute + 1) * MINUTE_MS - this.loadMs - nowMs);
+    for (const f of keys) {
+      if (this.pendingStartMs[f] >= nowMs) control.cancelPrewarms(f);
+      this.pendingStartMs[f] = Number.NaN;
+      let pool = this.running[f] + control.idleOrLoading(f);
+      pool = this.prewarmDeficit(f, 0, pool, nowMs, 0, control);
+      if (H >= 2 && this.prewarmDeficit(f, 1, pool, nowMs, nextDelay, control) > pool && nextDelay > 0) {
+        this.pendingStartMs[f] = nowMs + nextDelay;
+      }
+    }
+  }
+
+  /**
+   * Containers `fn` needs at forecast step `step` of the last tick (for tests and
+   * reports; 0 when the function was not forecast).
+   * @throws RangeError when `fn` or `step` is out of range.
+   */
+  containersNeeded(fn: number, step: number): number {
+    this.checkFunction(fn);
+    if (!Number.isInteger(step) || step < 0 || step >= this.horizonMinutes) {
+      throw new RangeError(`aquatope: step ${step} out of range [0, ${this.horizonMinutes})`);
+    }
+    return this.forecastReady[fn] === 1 ? this.need[fn * this.horizonMinutes + step] : 0;
+  }
+
+  /**
+   * The duration the policy assumes for `fn`, ms: the weighted mean of the run
+   * times it has seen, {@link AQUATOPE_DEFAULT_DURATION_MS} before the first.
+   * @throws RangeError when `fn` is out of range.
+   */
+  meanDurationMs(fn: number): number {
+    this.checkFunction(fn);
+    return this.durationMs[fn];
+  }
+
+  private checkFunction(fn: number): void {
+    if (!Number.isInteger(fn) || fn < 0 || fn >= this.functionCount) {
+      throw new RangeError(`aquatope: function ${fn} out of range [0, ${this.functionCount}) (was reset called?)`);
+    }
+  }
+
+  /**
+   * End (ms since the run's start) of the last minute of the unbroken run of
+   * forecast steps from `step` that need at least `rank` containers; NaN when
+   * `step` itself needs fewer.
+   */
+  private runEndMs(fn: number, step: number, rank: number): number {
+    const base = fn * this.horizonMinutes;
+    let e = step;
+    while (e < this.horizonMinutes && this.need[base + e] >= rank) e++;
+    return e === step ? Number.NaN : (this.tickMinute + e) * MINUTE_MS;
+  }
+
+  /**
+   * Orders the containers of ranks pool + 1 .. need(step), starting to load at
+   * now + `delayMs`, each kept for its rank's run of minutes.
+   * @returns the pool once they are ordered.
+   */
+  private prewarmDeficit(fn: number, step: number, pool: number, nowMs: number, delayMs: number, control: PoolControl): number {
+    const target = this.need[fn * this.horizonMinutes + step];
+    const readyMs = nowMs + delayMs + this.loadMs;
+    let rank = pool + 1;
+    while (rank <= target) {
+      const end = this.runEndMs(fn, step, rank);
+      let last = rank;
+      while (last < target && this.runEndMs(fn, step, last + 1) === end) last++;
+      const keepAlive = end - AQUATOPE_KEEP_ALIVE_MARGIN_MS - readyMs;
+      if (keepAlive > 0) control.prewarm(fn, last - rank + 1, delayMs, keepAlive);
+      rank = last + 1;
+    }
+    return target > pool ? target : pool;
+  }
+}
+
+/**
+ * The policy `aquatope@<risk>`.
+ * @throws Error naming the value when an option is out of range (see {@link AquatopePolicy}).
+ */
+export function aquatopePolicy(options: AquatopeOptions): AquatopePolicy {
+  return new AquatopePolicy(options);
+}
