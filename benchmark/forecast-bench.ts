@@ -45,8 +45,18 @@ export interface ForecastModelRow {
   readonly mae: number;
   readonly rmse: number;
   readonly pinball: PinballScores;
-  /** Share (0..1) of cells inside the forecast's [q0.05, q0.95] interval; 0.9 is calibrated. */
+  /**
+   * Coverage (0..1) of the forecast's [q0.05, q0.95] interval under the
+   * randomised probability integral transform for counts (mean of
+   * expectedCoverage over cells); 0.9 is calibrated.
+   */
   readonly coverage90: number;
+  /**
+   * Share (0..1) of cells with q0.05 <= actual <= q0.95 (the closed interval).
+   * Biased upwards for counts with many zeros: when most minutes are 0, a
+   * calibrated forecast has q0.05 = q0.95 = 0 and covers every zero minute.
+   */
+  readonly coverage90Closed: number;
   /** Wall ms spent in forecast() per window (one function at one minute). Timing: differs between runs. */
   readonly inferenceMsPerFunction: number;
   /** Test minutes forecast: those with at least `historyMinutes` minutes of trace before them. */
@@ -253,6 +263,7 @@ function scoreForecaster(
     rmse: head.rmse,
     pinball: head.pinball,
     coverage90: head.coverage90,
+    coverage90Closed: head.coverage90Closed,
     inferenceMsPerFunction: ms / (scoredMinutes * functions),
     scoredMinutes,
     cells: head.cells,

@@ -19,10 +19,16 @@ function best(x: number, column: readonly number[], text: string): string {
   return finite.length > 1 && Number.isFinite(x) && x === Math.min(...finite) ? `**${text}**` : text;
 }
 
-function scoreRow(name: string, r: Pick<ForecastModelRow, 'mae' | 'rmse' | 'pinball' | 'coverage90'>, q90: readonly number[], q99: readonly number[]): string {
+function scoreRow(
+  name: string,
+  r: Pick<ForecastModelRow, 'mae' | 'rmse' | 'pinball' | 'coverage90' | 'coverage90Closed'>,
+  q90: readonly number[],
+  q99: readonly number[],
+): string {
   return (
     `| ${name} | ${num(r.mae, 3)} | ${num(r.rmse, 3)} | ${num(r.pinball.q50, 3)} | ` +
-    `${best(r.pinball.q90, q90, num(r.pinball.q90, 3))} | ${best(r.pinball.q99, q99, num(r.pinball.q99, 3))} | ${pct(r.coverage90)} |`
+    `${best(r.pinball.q90, q90, num(r.pinball.q90, 3))} | ${best(r.pinball.q99, q99, num(r.pinball.q99, 3))} | ` +
+    `${pct(r.coverage90)} | ${pct(r.coverage90Closed)} |`
   );
 }
 
@@ -43,18 +49,19 @@ export function forecastMarkdown(report: ForecastReport): string {
       `tested on minutes [${t.testMinutes.start}, ${t.testMinutes.end}) (${num(t.testInvocations, 0)} invocations)${train}. ` +
       `Horizon ${report.horizon} minutes, seed ${report.seed}.`,
     '',
-    'Next minute (step 0), in invocations per minute; pinball loss is the mean quantile loss (lower is better, the best in bold), ' +
-      '90% coverage the share of minutes inside the [q0.05, q0.95] interval (0.9 is calibrated).',
+    'Next minute (step 0), in invocations per minute; pinball loss is the mean quantile loss (lower is better, the best in bold). ' +
+      '90% coverage (PIT) is the [q0.05, q0.95] interval\'s coverage under the randomised probability integral transform for counts (0.9 is calibrated); ' +
+      'closed interval is the share of minutes with q0.05 <= actual <= q0.95 (above 0.9 for a calibrated forecast of counts with many zero minutes).',
     '',
-    '| model | MAE | RMSE | pinball q50 | pinball q90 | pinball q99 | 90% coverage | inference (ms/function) | minutes | cells |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| model | MAE | RMSE | pinball q50 | pinball q90 | pinball q99 | 90% coverage (PIT) | closed interval | inference (ms/function) | minutes | cells |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   const q90 = models.map((m) => m.pinball.q90);
   const q99 = models.map((m) => m.pinball.q99);
   for (const m of models) {
     lines.push(`${scoreRow(m.name, m, q90, q99)} ${ms(m.inferenceMsPerFunction)} | ${num(m.scoredMinutes, 0)} | ${num(m.cells, 0)} |`);
   }
-  if (models.length === 0) lines.push('| (none) | | | | | | | | | |');
+  if (models.length === 0) lines.push('| (none) | | | | | | | | | | |');
   if (new Set(models.map((m) => m.scoredMinutes)).size > 1) {
     lines.push('', 'Models with a longer history start later in the test range, so they are scored on fewer minutes.');
   }
@@ -65,8 +72,8 @@ export function forecastMarkdown(report: ForecastReport): string {
       '',
       `All ${report.horizon} steps (every forecast minute inside the test range):`,
       '',
-      `| model | MAE | RMSE | pinball q50 | pinball q90 | pinball q99 | 90% coverage | cells | MAE step 0 / step ${report.horizon - 1} |`,
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      `| model | MAE | RMSE | pinball q50 | pinball q90 | pinball q99 | 90% coverage (PIT) | closed interval | cells | MAE step 0 / step ${report.horizon - 1} |`,
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const m of models) {
       const last = m.maeByStep[m.maeByStep.length - 1];

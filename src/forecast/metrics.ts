@@ -36,8 +36,13 @@ export interface ForecastScores {
   readonly rmse: number;
   /** Mean pinball loss of quantile(…, q) at q = 0.5, 0.9, 0.99. */
   readonly pinball: PinballScores;
-  /** Share (0..1) of cells with quantile(0.05) <= actual <= quantile(0.95): the 90% interval's coverage. */
+  /**
+   * The 90% interval's coverage for counts: mean over cells of the randomised-PIT
+   * coverage of [q0.05, q0.95] (see {@link expectedCoverage}); 0.9 is calibrated.
+   */
   readonly coverage90: number;
+  /** Share (0..1) of cells with quantile(0.05) <= actual <= quantile(0.95) (biased upwards for counts with many zeros). */
+  readonly coverage90Closed: number;
 }
 
 /** Which steps of each forecast the accumulator scores: step 0 only (the next minute) or every step. */
@@ -51,7 +56,7 @@ export type ScoredSteps = 'first' | 'all';
 export type ActualCount = (window: number, step: number) => number;
 
 /** Per-step sums, one slot per step. */
-const SUMS = ['cells', 'absError', 'squaredError', 'pinball50', 'pinball90', 'pinball99', 'covered'] as const;
+const SUMS = ['cells', 'absError', 'squaredError', 'pinball50', 'pinball90', 'pinball99', 'covered', 'coveredClosed'] as const;
 type SumName = (typeof SUMS)[number];
 
 /**
@@ -77,6 +82,7 @@ export class ForecastAccumulator {
       pinball90: new Float64Array(steps),
       pinball99: new Float64Array(steps),
       covered: new Float64Array(steps),
+      coveredClosed: new Float64Array(steps),
     };
   }
 
@@ -103,16 +109,7 @@ export class ForecastAccumulator {
       for (let s = 0; s < steps; s++) {
         const y = actual(w, s);
         if (Number.isNaN(y)) continue;
-        this.accumulate(
-          s,
-          y,
-          forecast.point(w, s),
-          forecast.quantile(w, s, 0.05),
-          forecast.quantile(w, s, 0.5),
-          forecast.quantile(w, s, 0.9),
-          forecast.quantile(w, s, 0.95),
-          forecast.quantile(w, s, 0.99),
-        );
+        this.accumulate(s, y, forecast.point(w, s), (q) => forecast.quantile(w, s, q));
       }
     }
   }
@@ -125,11 +122,16 @@ export class ForecastAccumulator {
     if (!Number.isInteger(step) || step < 0) throw new RangeError(`step must be an integer >= 0, got ${step}`);
     if (this.steps === 'first' && step > 0) throw new RangeError(`this accumulator scores step 0 only, got step ${step}`);
     this.ensureSteps(step + 1);
-    this.accumulate(step, y, point, quantile(0.05), quantile(0.5), quantile(0.9), quantile(0.95), quantile(0.99));
+    this.accumulate(step, y, point, quantile);
   }
 
-  private accumulate(step: number, y: number, point: number, q05: number, q50: number, q90: number, q95: number, q99: number): void {
+  private accumulate(step: number, y: number, point: number, quantile: (q: number) => number): void {
     const s = this.sums;
+    const q05 = quantile(0.05);
+    const q50 = quantile(0.5);
+    const q90 = quantile(0.9);
+    const q95 = quantile(0.95);
+    const q99 = quantile(0.99);
     const e = y - point;
     s.cells[step] += 1;
     s.absError[step] += Math.abs(e);
@@ -137,7 +139,8 @@ export class ForecastAccumulator {
     s.pinball50[step] += pinball(0.5, y, q50);
     s.pinball90[step] += pinball(0.9, y, q90);
     s.pinball99[step] += pinball(0.99, y, q99);
-    if (q05 <= y && y <= q95) s.covered[step] += 1;
+    if (q05 <= y && y <= q95) s.coveredClosed[step] += 1;
+    s.covered[step] += expectedCoverage(quantile, y, 0.05, 0.95);
   }
 
   /** Scores over every cell added, all steps together. */
@@ -162,5 +165,45 @@ function toScores(sum: (name: SumName) => number): ForecastScores {
     rmse: Math.sqrt(mean('squaredError')),
     pinball: { q50: mean('pinball50'), q90: mean('pinball90'), q99: mean('pinball99') },
     coverage90: mean('covered'),
+    coverage90Closed: mean('coveredClosed'),
   };
+}
+
+/** Bisection steps of {@link cdfAt}: the probability is found to 2^-30. */
+const CDF_STEPS = 30;
+
+/**
+ * P(Y <= y) (or P(Y < y) when `strict`) of a forecast given only by its
+ * quantile function: the largest q with quantile(q) <= y (< y), by bisection
+ * on q in (0, 1). Works for any non-decreasing quantile function.
+ */
+export function cdfAt(quantile: (q: number) => number, y: number, strict: boolean): number {
+  const below = (q: number): boolean => (strict ? quantile(q) < y : quantile(q) <= y);
+  let lo = 0;
+  let hi = 1;
+  if (!below(2 ** -CDF_STEPS)) return 0;
+  if (below(1 - 2 ** -CDF_STEPS)) return 1;
+  for (let k = 0; k < CDF_STEPS; k++) {
+    const mid = (lo + hi) / 2;
+    if (below(mid)) lo = mid;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Expected coverage of the central interval [q_lo, q_hi] for one observation y,
+ * under the randomised probability integral transform for counts (Czado,
+ * Gneiting and Held 2009): u is uniform on [P(Y < y), P(Y <= y)], and the
+ * observation counts as covered with probability
+ * |[P(Y < y), P(Y <= y)] intersected with [lo, hi]| / (P(Y <= y) - P(Y < y)).
+ * For a calibrated forecast of a count this averages to hi - lo; the closed
+ * interval's share (q_lo <= y <= q_hi) cannot: when 97% of minutes are zero,
+ * every calibrated forecast has q05 = q95 = 0 and covers 97%.
+ */
+export function expectedCoverage(quantile: (q: number) => number, y: number, lo: number, hi: number): number {
+  const a = cdfAt(quantile, y, true);
+  const b = cdfAt(quantile, y, false);
+  if (b - a <= 0) return a >= lo && a <= hi ? 1 : 0;
+  return Math.max(0, Math.min(b, hi) - Math.max(a, lo)) / (b - a);
 }

@@ -105,8 +105,10 @@ describe('runForecastBench', () => {
       horizon,
     });
     const [m] = report.models;
-    // Residual +1 everywhere: every quantile of minute t is t - 1 + 1 = t, so step 0 is exact and covered.
-    expect(m).toMatchObject({ name: 'last-value', mae: 1, rmse: 1, pinball: { q50: 0, q90: 0, q99: 0 }, coverage90: 1 });
+    // Residual +1 everywhere: every quantile of minute t is t - 1 + 1 = t, so step 0 is exact and inside the closed interval.
+    // The forecast is a point mass at y: P(Y < y) = 0, P(Y <= y) = 1, so its PIT coverage is |[0, 1] ∩ [0.05, 0.95]| = 0.9.
+    expect(m).toMatchObject({ name: 'last-value', mae: 1, rmse: 1, pinball: { q50: 0, q90: 0, q99: 0 }, coverage90Closed: 1 });
+    expect(m.coverage90).toBeCloseTo(0.9, 12);
     expect([m.scoredMinutes, m.cells]).toEqual([n, 2 * n]);
     // Step s has n - s cells inside the test range, error s + 1, and quantile t below the outcome t + s.
     expect(m.maeByStep).toEqual([1, 2, 3, 4, 5]);
@@ -117,7 +119,30 @@ describe('runForecastBench', () => {
     expect(m.allSteps.mae).toBeCloseTo(mean((s) => s + 1), 12);
     expect(m.allSteps.rmse).toBeCloseTo(Math.sqrt(mean((s) => (s + 1) ** 2)), 12);
     expect(m.allSteps.pinball.q90).toBeCloseTo(mean((s) => 0.9 * s), 12);
-    expect(m.allSteps.coverage90).toBeCloseTo((2 * n) / cells, 12);
+    // Steps s > 0: the outcome t + s is above the point mass, P(Y < y) = P(Y <= y) = 1: outside both intervals.
+    expect(m.allSteps.coverage90).toBeCloseTo((0.9 * 2 * n) / cells, 12);
+    expect(m.allSteps.coverage90Closed).toBeCloseTo((2 * n) / cells, 12);
+  });
+
+  it('scores a calibrated forecast of zero-heavy counts at 0.9 PIT coverage, while the closed interval covers every minute', () => {
+    // P(0) = 0.7, P(1) = 0.2, P(2) = 0.1 every minute, and the minutes hold exactly 70 zeros, 20 ones and 10 twos.
+    const series = Float64Array.from({ length: 100 }, (_, i) => (i < 70 ? 0 : i < 90 ? 1 : 2));
+    const calibrated: Forecaster = {
+      name: 'calibrated',
+      historyMinutes: 0,
+      forecast: (windows, horizon) => ({
+        windows: windows.length,
+        horizon,
+        point: () => 0.4,
+        quantile: (_w, _s, q) => (q <= 0.7 ? 0 : q <= 0.9 ? 1 : 2),
+      }),
+    };
+    const [m] = bench({ series: [series], testMinutes: { start: 0, end: 100 }, forecasters: [calibrated], horizon: 1 }).models;
+    // PIT: zeros 0.65 / 0.7, ones 1, twos 0.05 / 0.1: (65 + 20 + 5) / 100. Closed: q05 = 0, q95 = 2 covers all.
+    expect(m.cells).toBe(100);
+    expect(m.coverage90).toBeCloseTo(0.9, 6);
+    expect(m.coverage90Closed).toBe(1);
+    expect(m.allSteps.coverage90).toBeCloseTo(0.9, 6);
   });
 
   it('counts only the minutes with enough history and says so in scoredMinutes and cells', () => {
@@ -145,7 +170,9 @@ describe('runForecastBench', () => {
     twoDays.set(day);
     twoDays.set(day, 1440);
     const report = bench({ series: [twoDays], testMinutes: { start: 1440, end: 2880 }, forecasters: [previousDayForecaster()] });
-    expect(report.models[0]).toMatchObject({ name: 'previous-day', scoredMinutes: 2880 - 1488, mae: 0, rmse: 0, coverage90: 1 });
+    // Residuals all 0: a point mass at the outcome, inside the closed interval, PIT coverage 0.9.
+    expect(report.models[0]).toMatchObject({ name: 'previous-day', scoredMinutes: 2880 - 1488, mae: 0, rmse: 0, coverage90Closed: 1 });
+    expect(report.models[0].coverage90).toBeCloseTo(0.9, 12);
     expect(report.skipped).toEqual([HYBRID_HISTOGRAM_NOTE]);
   });
 
@@ -170,7 +197,7 @@ describe('runForecastBench', () => {
     });
     expect([report.seed, report.horizon]).toEqual([9, DEFAULT_FORECAST_HORIZON]);
     expect(Object.keys(report.models[0])).toEqual([
-      'name', 'mae', 'rmse', 'pinball', 'coverage90', 'inferenceMsPerFunction', 'scoredMinutes', 'cells', 'allSteps', 'maeByStep',
+      'name', 'mae', 'rmse', 'pinball', 'coverage90', 'coverage90Closed', 'inferenceMsPerFunction', 'scoredMinutes', 'cells', 'allSteps', 'maeByStep',
     ]);
     expect(report.models[0].maeByStep).toHaveLength(12);
     expect(bench({}).trace.trainMinutes).toBeNull();
