@@ -6,7 +6,7 @@ import { readAzure2019Durations } from '../trace/azure-2019-durations';
 import { readAzure2019Memory } from '../trace/azure-2019-memory';
 import { readTrace } from '../trace/read-trace';
 import { DEFAULT_SYNTHETIC_FUNCTIONS, DEFAULT_SYNTHETIC_MINUTES, generateSyntheticTrace } from '../trace/synthetic';
-import type { DurationPercentiles, MemoryPercentiles } from '../trace/types';
+import type { DurationPercentiles, InvocationTrace, MemoryPercentiles } from '../trace/types';
 
 /** What the user asked for on the command line. */
 export interface WorkloadOptions {
@@ -30,6 +30,8 @@ export interface LoadedWorkload {
   /** Files joined for durations and memory ('' when none). */
   readonly durationsFile: string;
   readonly memoryFile: string;
+  /** Per workload function, the trace's counts of the minutes before the range (the past a forecaster may read). */
+  readonly history: readonly Uint32Array[];
 }
 
 /**
@@ -65,12 +67,14 @@ export async function loadWorkload(opts: WorkloadOptions): Promise<LoadedWorkloa
   let durationsFile = '';
   let memoryFile = '';
   let workload: Workload;
+  let trace: InvocationTrace;
   if (opts.trace === undefined) {
     const synthetic = generateSyntheticTrace({
       functions: opts.functions ?? DEFAULT_SYNTHETIC_FUNCTIONS,
       minutes: opts.minutes === undefined ? DEFAULT_SYNTHETIC_MINUTES : opts.minutes.end,
       seed: opts.seed,
     });
+    trace = synthetic.trace;
     workload = buildWorkload({
       trace: synthetic.trace,
       durations: synthetic.durations,
@@ -81,17 +85,20 @@ export async function loadWorkload(opts: WorkloadOptions): Promise<LoadedWorkloa
     const siblings = siblingFiles(opts.trace);
     durationsFile = opts.durations ?? siblings.durations;
     memoryFile = opts.memory ?? siblings.memory;
-    const [trace, d, m] = await Promise.all([
+    const [t, d, m] = await Promise.all([
       readTrace(opts.trace),
       durationsFile === '' ? Promise.resolve(undefined) : readAzure2019Durations(durationsFile),
       memoryFile === '' ? Promise.resolve(undefined) : readAzure2019Memory(memoryFile),
     ]);
+    trace = t;
     durations = d;
     memory = m;
     workload = buildWorkload({ trace, durations, memory, functions: opts.functions, minutes: opts.minutes });
   }
   const start = opts.minutes?.start ?? 0;
+  const history = trace.functions.slice(0, workload.functions.length).map((f) => f.counts.slice(0, start));
   return {
+    history,
     workload,
     minuteRange: { start, end: start + workload.minutes },
     durationsFile,

@@ -10,10 +10,22 @@ import { POLICY_NAMES_HELP, validatePolicyNames } from '../pool/policy-registry'
 import { clusterConfig } from '../sim/cluster-config';
 import { loadWorkload } from './load-workload';
 import { parseMinuteRange, parsePositiveInt, parseSeed, UsageError } from './parse-options';
+import { runTrain } from './train-run';
+import { forecastMarkdown } from '../../benchmark/report/forecast-table';
+import { loadForecastModel } from '../adapters/model-files';
+import { initTensorflow } from '../adapters/tfjs-backend';
+import { BayesianForecaster } from '../forecast/bayesian-forecaster';
+import type { Forecaster } from '../forecast/forecast-types';
+import { INFERENCE_CONFIGS } from '../forecast/model-config';
+import { FORECAST_OPTIONS_HELP, parseForecastArgs } from './forecast-options';
+import { evaluateHeldOut, runForecastCommand } from './forecast-run';
+import { defaultModelDir } from './repo-paths';
 
 const USAGE = `usage:
   aquatope start                     replay the default synthetic day through openwhisk-default, hybrid-histogram and oracle
   aquatope bench keepalive [options] run keep-alive/prewarm policies on the same arrivals
+  aquatope bench forecast [options]  score the forecaster, aquatope-2023 and naive baselines on held-out minutes
+  aquatope train [options]           train the forecaster and write it with its model card
 
 bench keepalive options:
   --trace FILE        invocation trace (Azure 2019 either layout, Azure 2021, one-column series); synthetic when absent
@@ -26,6 +38,20 @@ bench keepalive options:
   --out DIR           where keepalive.json, keepalive.md and keepalive.svg go (default reports/keepalive)
   --invokers N        invokers in the simulated cluster (default 10)
   --invoker-memory MB user memory per invoker (default 32768)
+  --model DIR         forecaster of the aquatope@<risk> policies (default: the committed models/default)
+
+${FORECAST_OPTIONS_HELP}
+train options:
+  --trace FILE        a training trace (repeatable; default: the first 960 minutes of
+                      ../shared/data's 1350_inv.csv and the first 11 days of its 14-day
+                      function, or the synthetic trace when that folder is absent)
+  --minutes A:B       the minutes of the trace to train on (one for all, or one per --trace);
+                      minutes after B are evaluated as held-out data in the model card
+  --epochs N          stage 1 (encoder-decoder) epochs (default 10)
+  --predictor-epochs N stage 2 (prediction network) epochs (default 30)
+  --windows N         training windows per epoch (default 24000)
+  --seed S            seed of every random draw (default 1)
+  --out DIR           where the model and CARD.md go (default models/default)
 `;
 
 const DEFAULT_POLICIES = ['openwhisk-default', 'fixed-20', 'hybrid-histogram', 'oracle'];
@@ -42,6 +68,8 @@ interface KeepaliveCommand {
   readonly out: string;
   readonly invokers?: number;
   readonly invokerMemoryMB?: number;
+  /** Forecaster directory for aquatope@<risk> policies. */
+  readonly model?: string;
 }
 
 function parseKeepalive(args: string[]): KeepaliveCommand {
@@ -60,6 +88,7 @@ function parseKeepalive(args: string[]): KeepaliveCommand {
       out: { type: 'string' },
       invokers: { type: 'string' },
       'invoker-memory': { type: 'string' },
+      model: { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -80,6 +109,7 @@ function parseKeepalive(args: string[]): KeepaliveCommand {
     out: values.out ?? join('reports', 'keepalive'),
     invokers: values.invokers === undefined ? undefined : parsePositiveInt('--invokers', values.invokers),
     invokerMemoryMB: values['invoker-memory'] === undefined ? undefined : parsePositiveInt('--invoker-memory', values['invoker-memory']),
+    model: values.model,
   };
 }
 
@@ -101,6 +131,13 @@ async function keepalive(cmd: KeepaliveCommand): Promise<{ report: KeepaliveRepo
     ...(cmd.invokers === undefined ? {} : { invokers: cmd.invokers }),
     ...(cmd.invokerMemoryMB === undefined ? {} : { invokerMemoryMB: cmd.invokerMemoryMB }),
   });
+  let forecaster: Forecaster | undefined;
+  if (cmd.policies.some((p) => p.startsWith('aquatope@'))) {
+    const dir = cmd.model ?? defaultModelDir();
+    process.stderr.write(`loading the forecaster from ${dir}...\n`);
+    await initTensorflow();
+    forecaster = new BayesianForecaster(await loadForecastModel(dir), INFERENCE_CONFIGS.aquatope);
+  }
   const bar = progressBar();
   bar.start(cmd.policies.length, 0, { task: 'drawing arrivals' });
   const report = runKeepaliveBench({
@@ -112,6 +149,8 @@ async function keepalive(cmd: KeepaliveCommand): Promise<{ report: KeepaliveRepo
     minuteRange: loaded.minuteRange,
     durationsFile: loaded.durationsFile,
     memoryFile: loaded.memoryFile,
+    history: loaded.history,
+    ...(forecaster === undefined ? {} : { forecaster }),
     onProgress: (done, total, policy) => {
       bar.setTotal(total);
       bar.update(done, { task: policy === '' ? 'done' : `simulating ${policy}` });
@@ -141,9 +180,19 @@ export async function main(argv: string[]): Promise<number> {
       process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);
       return 0;
     }
+    if (command === 'train') {
+      await runTrain(rest, argv, async (model, traces, seed) => evaluateHeldOut(model, traces, seed).results);
+      return 0;
+    }
     if (command === 'bench') {
       const [kind, ...opts] = rest;
-      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive`);
+      if (kind === 'forecast') {
+        const { report, out } = await runForecastCommand(parseForecastArgs(opts));
+        process.stdout.write(forecastMarkdown(report));
+        process.stderr.write(`report written to ${out}/forecast.{json,md}\n`);
+        return 0;
+      }
+      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast`);
       const { report, out } = await keepalive(parseKeepalive(opts));
       process.stdout.write(keepaliveMarkdown(report));
       process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);

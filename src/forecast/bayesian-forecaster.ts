@@ -5,22 +5,22 @@ import type { ForecastModel } from './forecast-model';
 import type { InferenceConfig } from './model-config';
 import { encodeFeatures, monteCarlo } from './monte-carlo';
 import { INPUT_FEATURES } from './network';
-import { fromZ, log1pToCount, toZ, windowScale } from './scaling';
+import { fromZ, localNoiseVariance, log1pToCount, poissonLogVariance, toZ, windowScale } from './scaling';
 import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
 /**
  * A forecast whose count, in log1p space, is normal with mean `logMean` and
  * standard deviation `logSd`; a count quantile is round(expm1(mean + sd * z_q)),
  * clipped at 0 (counts are integers, and rounding is monotone, so this is the
- * quantile of the rounded count). Arrays are [windows, horizon].
+ * quantile of the rounded count). Arrays are [windows, horizon], stored as float32 (a bench keeps one forecast per minute of a day).
  */
 export class LogNormalCountForecast implements CountForecast {
   constructor(
     readonly windows: number,
     readonly horizon: number,
-    private readonly logMean: Float64Array,
-    private readonly logSd: Float64Array,
-    private readonly points: Float64Array,
+    private readonly logMean: Float32Array,
+    private readonly logSd: Float32Array,
+    private readonly points: Float32Array,
     private readonly rowOf: Int32Array,
   ) {}
 
@@ -71,6 +71,7 @@ export class BayesianForecaster implements Forecaster {
     const time = new Float32Array(windows.length * TIME_FEATURES);
     const level = new Float64Array(windows.length);
     const scale = new Float64Array(windows.length);
+    const noise = new Float64Array(windows.length);
     const z = new Float32Array(w);
     let rows = 0;
     windows.forEach((win, i) => {
@@ -79,7 +80,7 @@ export class BayesianForecaster implements Forecaster {
       const from = c.length - w;
       const sc = windowScale(c, from, c.length);
       for (let k = 0; k < w; k++) z[k] = toZ(c[from + k], sc);
-      const key = `${win.endMinute}|${sc.level}|${sc.scale}|${Array.prototype.join.call(z, ',')}`;
+      const key = `${win.endMinute}|${sc.level}|${sc.scale}|${localNoiseVariance(c, from, c.length)}|${Array.prototype.join.call(z, ',')}`;
       const seen = keys.get(key);
       if (seen !== undefined) {
         rowOf[i] = seen;
@@ -89,6 +90,7 @@ export class BayesianForecaster implements Forecaster {
       rowOf[i] = rows;
       level[rows] = sc.level;
       scale[rows] = sc.scale;
+      noise[rows] = localNoiseVariance(c, from, c.length);
       for (let k = 0; k < w; k++) {
         const o = (rows * w + k) * INPUT_FEATURES;
         x[o] = z[k];
@@ -98,9 +100,9 @@ export class BayesianForecaster implements Forecaster {
       rows++;
     });
     const h = net.horizon;
-    const logMean = new Float64Array(rows * horizon);
-    const logSd = new Float64Array(rows * horizon);
-    const points = new Float64Array(rows * horizon);
+    const logMean = new Float32Array(rows * horizon);
+    const logSd = new Float32Array(rows * horizon);
+    const points = new Float32Array(rows * horizon);
     if (rows > 0) {
       const features = encodeFeatures(this.model, x, rows);
       const wantMean = this.inference.point === 'mean';
@@ -109,10 +111,10 @@ export class BayesianForecaster implements Forecaster {
         const sc = { level: level[r], scale: scale[r] };
         for (let s = 0; s < horizon; s++) {
           const j = r * h + s;
-          const noise = this.inference.addNoise ? this.model.noiseVariance[s] : 0;
           const i = r * horizon + s;
           logMean[i] = fromZ(mc.mean[j], sc);
-          logSd[i] = sc.scale * Math.sqrt(mc.variance[j] + noise);
+          const inherent = this.inference.addNoise ? this.model.noiseVariance[s] * noise[r] + poissonLogVariance(logMean[i]) : 0;
+          logSd[i] = Math.sqrt(sc.scale * sc.scale * mc.variance[j] + inherent);
           points[i] = wantMean && mc.countMean !== undefined ? mc.countMean[j] : Math.round(log1pToCount(logMean[i]));
         }
       }

@@ -18,7 +18,7 @@ export interface TrainingRecord {
   readonly predictorLoss: readonly { readonly loss: number; readonly validationLoss: number }[];
   /** The noise estimate before and after calibration. */
   readonly noiseCalibration?: {
-    /** Mean squared residual of the Monte Carlo mean per step, z units. */
+    /** Per step, residual variance beyond Monte Carlo over mean local noise, before calibration. */
     readonly rawNoiseVariance: readonly number[];
     /** Factor applied to it. */
     readonly factor: number;
@@ -35,7 +35,11 @@ export interface ForecastModel {
   readonly network: NetworkConfig;
   readonly encoder: tf.LayersModel;
   readonly predictor: tf.LayersModel;
-  /** Inherent noise variance per horizon step, in z units (squared), estimated on the validation split. */
+  /**
+   * Per horizon step, the factor on a window's local noise variance (see
+   * localNoiseVariance) that gives its inherent noise variance in log1p units;
+   * estimated and calibrated on the validation split.
+   */
   readonly noiseVariance: readonly number[];
   readonly record: TrainingRecord;
 }

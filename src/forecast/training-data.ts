@@ -1,7 +1,7 @@
 import type { Rng } from '../core/rng';
 import type { NetworkConfig } from './model-config';
 import { INPUT_FEATURES } from './network';
-import { toZ, windowScale } from './scaling';
+import { localNoiseVariance, toZ, windowScale } from './scaling';
 import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
 /** One trace's per-minute series and the minutes of it that training may read. */
@@ -20,7 +20,7 @@ export interface TrainingTrace {
  * A batch of windows as flat float arrays, row-major:
  * `x` [n, window, 5], `last` [n, horizon] (the last inputs' z), `y` [n, horizon]
  * (targets' z), `time` [n, 4] (time features of the first target minute), and
- * per row the scale (`level`, `scale`) and the actual target counts.
+ * per row the scale (`level`, `scale`), the local noise and the actual target counts.
  */
 export interface WindowSet {
   readonly n: number;
@@ -30,6 +30,8 @@ export interface WindowSet {
   readonly time: Float32Array;
   readonly level: Float64Array;
   readonly scale: Float64Array;
+  /** The window's local noise variance (see localNoiseVariance), log1p units squared. */
+  readonly noise: Float64Array;
   readonly counts: Float64Array;
 }
 
@@ -65,6 +67,7 @@ function allocate(n: number, cfg: NetworkConfig): WindowSet {
     time: new Float32Array(n * TIME_FEATURES),
     level: new Float64Array(n),
     scale: new Float64Array(n),
+    noise: new Float64Array(n),
     counts: new Float64Array(n * cfg.horizon),
   };
 }
@@ -75,6 +78,7 @@ export function fillWindow(set: WindowSet, r: number, s: ArrayLike<number>, t: n
   const sc = windowScale(s, t - w, t);
   set.level[r] = sc.level;
   set.scale[r] = sc.scale;
+  set.noise[r] = localNoiseVariance(s, t - w, t);
   const tf = new Float32Array(TIME_FEATURES);
   for (let i = 0; i < w; i++) {
     const o = (r * w + i) * INPUT_FEATURES;

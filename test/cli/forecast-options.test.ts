@@ -20,7 +20,6 @@ describe('parseForecastArgs', () => {
       testMinutes: { start: 960, end: 1440 },
       out: join('reports', 'forecast'),
       seed: 1,
-      batchMinutes: 1,
     });
   });
 
