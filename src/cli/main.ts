@@ -20,11 +20,13 @@ import { INFERENCE_CONFIGS } from '../forecast/model-config';
 import { FORECAST_OPTIONS_HELP, parseForecastArgs } from './forecast-options';
 import { evaluateHeldOut, runForecastCommand } from './forecast-run';
 import { defaultModelDir } from './repo-paths';
+import { runTickCommand, TICK_OPTIONS_HELP } from './tick-run';
 
 const USAGE = `usage:
   aquatope start                     replay the default synthetic day through openwhisk-default, hybrid-histogram and oracle
   aquatope bench keepalive [options] run keep-alive/prewarm policies on the same arrivals
   aquatope bench forecast [options]  score the forecaster, aquatope-2023 and naive baselines on held-out minutes
+  aquatope bench tick [options]      time one forecasting tick for every function (the forecaster action's minute)
   aquatope train [options]           train the forecaster and write it with its model card
 
 bench keepalive options:
@@ -41,6 +43,7 @@ bench keepalive options:
   --model DIR         forecaster of the aquatope@<risk> policies (default: the committed models/default)
 
 ${FORECAST_OPTIONS_HELP}
+${TICK_OPTIONS_HELP}
 train options:
   --trace FILE        a training trace (repeatable; default: the first 960 minutes of
                       ../shared/data's 1350_inv.csv and the first 11 days of its 14-day
@@ -186,13 +189,21 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'bench') {
       const [kind, ...opts] = rest;
+      if (kind === 'tick') {
+        const { report, out } = await runTickCommand(opts);
+        process.stdout.write(
+          `${report.functions} functions, ${report.forecaster}, horizon ${report.horizon}: mean tick ${report.meanTickMs.toFixed(0)} ms, max ${report.maxTickMs.toFixed(0)} ms over ${report.tickMs.length} ticks, peak RSS ${report.peakRssMB.toFixed(0)} MB\n`,
+        );
+        process.stderr.write(`report written to ${out}/tick.json\n`);
+        return 0;
+      }
       if (kind === 'forecast') {
         const { report, out } = await runForecastCommand(parseForecastArgs(opts));
         process.stdout.write(forecastMarkdown(report));
         process.stderr.write(`report written to ${out}/forecast.{json,md}\n`);
         return 0;
       }
-      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast`);
+      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick`);
       const { report, out } = await keepalive(parseKeepalive(opts));
       process.stdout.write(keepaliveMarkdown(report));
       process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);

@@ -6,8 +6,8 @@
  * forecasts go back through the same two steps (see {@link fromZ}).
  */
 
-/** Minutes at the end of a window whose mean log1p is its level. Default 12. */
-export const RECENT_MINUTES = 12;
+/** Minutes at the end of a window whose mean log1p is its level. Default 1: the last minute (persistence in log space, which busy functions need to follow a burst). */
+export const RECENT_MINUTES = 1;
 
 /** Smallest scale, in log1p units: a flat window (a timer function) still gets a usable unit. Default 0.2. */
 export const SCALE_FLOOR = 0.2;
@@ -62,33 +62,36 @@ export function log1pToCount(x: number): number {
 export const LOCAL_NOISE_FLOOR = 1e-4;
 
 /**
- * The window's own noise level: half the mean squared first difference of
- * log1p over `counts[from, to)` (for white noise around a slowly moving level
- * this estimates the noise variance), floored at {@link LOCAL_NOISE_FLOOR}.
- * The forecaster's inherent-noise term is this times a factor per horizon step
- * estimated on the validation split, so a steady timer gets a narrow interval
- * and a bursty function a wide one.
+ * The window's own noise level, robustly: (1.4826 x the median absolute first
+ * difference of log1p over `counts[from, to)`)^2 / 2, floored at
+ * {@link LOCAL_NOISE_FLOOR}. For white noise around a slowly moving level this
+ * estimates the noise variance (a Poisson count at rate lambda gives about
+ * 1/lambda); the median ignores the few jumps of a bursty function, whose
+ * bursts would otherwise make every later interval enormous. The forecaster's
+ * overdispersion term is this times a factor per horizon step estimated on the
+ * validation split, so a steady timer gets a narrow interval.
  */
 export function localNoiseVariance(counts: ArrayLike<number>, from: number, to: number): number {
-  if (to - from < 2) return LOCAL_NOISE_FLOOR;
-  let ss = 0;
-  let prev = Math.log1p(counts[from]);
-  for (let i = from + 1; i < to; i++) {
-    const x = Math.log1p(counts[i]);
-    ss += (x - prev) * (x - prev);
-    prev = x;
-  }
-  return Math.max(LOCAL_NOISE_FLOOR, ss / (2 * (to - from - 1)));
+  const n = to - from - 1;
+  if (n < 1) return LOCAL_NOISE_FLOOR;
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = Math.abs(Math.log1p(counts[from + i + 1]) - Math.log1p(counts[from + i]));
+  d.sort();
+  const median = n % 2 === 1 ? d[(n - 1) / 2] : (d[n / 2 - 1] + d[n / 2]) / 2;
+  const sigma = 1.4826 * median;
+  return Math.max(LOCAL_NOISE_FLOOR, (sigma * sigma) / 2);
 }
 
 /**
- * Variance of log1p(Y) for a Poisson count Y with mean lambda = expm1(x)
- * (x clipped at 0), by the delta method: lambda / (1 + lambda)^2. The sampling
- * noise of a count given its rate: about lambda for a rare function (so a
- * function seen twice in the last 48 minutes keeps a few percent chance of an
- * invocation next minute), about 1/lambda for a busy one.
+ * The sampling noise of a rare function's count given its rate: the delta-method
+ * variance of log1p(Y) for a Poisson Y with mean lambda = expm1(x) (x clipped
+ * at 0), lambda / (1 + lambda)^2, weighted by 1 / (1 + lambda) so it fades out
+ * for busy functions (whose noise the window's own first differences measure,
+ * and a steady timer has none): lambda / (1 + lambda)^3. About lambda for a
+ * function seen a few times in the window, so it keeps a few percent chance of
+ * an invocation next minute.
  */
 export function poissonLogVariance(x: number): number {
   const lambda = log1pToCount(x);
-  return lambda / ((1 + lambda) * (1 + lambda));
+  return lambda / ((1 + lambda) * (1 + lambda) * (1 + lambda));
 }

@@ -1,22 +1,14 @@
 import { fromZ, LOCAL_NOISE_FLOOR, poissonLogVariance, RECENT_MINUTES, localNoiseVariance, log1pToCount, SCALE_FLOOR, toZ, windowScale, Z_CLIP } from '../../src/forecast/scaling';
 
 describe('per-window scaling', () => {
-  it('level is the mean of log1p and scale its standard deviation', () => {
+  it('level is the last minute\'s log1p and scale the standard deviation of log1p over the window', () => {
     const s = windowScale([0, 1, 3, 7], 0, 4);
     const xs = [0, Math.log(2), Math.log(4), Math.log(8)];
     const mean = xs.reduce((a, b) => a + b) / 4;
     const sd = Math.sqrt(xs.reduce((a, b) => a + (b - mean) ** 2, 0) / 4);
-    expect(s.level).toBeCloseTo(mean, 12);
+    expect(s.level).toBeCloseTo(Math.log(8), 12);
     expect(s.scale).toBeCloseTo(sd, 12);
-  });
-
-  it('the level is the mean log1p of the last 12 minutes; the scale spans the whole window', () => {
-    const counts = [...new Array<number>(36).fill(0), ...new Array<number>(12).fill(9)];
-    const s = windowScale(counts, 0, 48);
-    expect(s.level).toBeCloseTo(Math.log(10), 12);
-    // log1p is 0 for 36 minutes and ln 10 for 12: sd = ln 10 x sqrt(0.25 x 0.75).
-    expect(s.scale).toBeCloseTo(Math.log(10) * Math.sqrt(0.1875), 12);
-    expect(RECENT_MINUTES).toBe(12);
+    expect(RECENT_MINUTES).toBe(1);
   });
 
   it('a flat window gets the scale floor', () => {
@@ -27,6 +19,7 @@ describe('per-window scaling', () => {
 
   it('reads only [from, to)', () => {
     expect(windowScale([1000, 0, 0, 1000], 1, 3)).toEqual({ level: 0, scale: SCALE_FLOOR });
+    expect(windowScale([0, 0, 5, 1000], 0, 3).level).toBeCloseTo(Math.log(6), 12);
   });
 
   it('an empty window throws', () => {
@@ -49,11 +42,15 @@ describe('per-window scaling', () => {
 });
 
 describe('local noise variance', () => {
-  it('is half the mean squared first difference of log1p', () => {
-    const c = [0, 1, 0, 3];
-    const x = c.map((v) => Math.log1p(v));
-    const expected = ((x[1] - x[0]) ** 2 + (x[2] - x[1]) ** 2 + (x[3] - x[2]) ** 2) / (2 * 3);
-    expect(localNoiseVariance(c, 0, 4)).toBeCloseTo(expected, 12);
+  it('is (1.4826 x the median absolute first difference of log1p)^2 / 2', () => {
+    // |differences| of log1p: ln 2, ln 2, ln 4 (0 -> 1 -> 0 -> 3): median ln 2.
+    expect(localNoiseVariance([0, 1, 0, 3], 0, 4)).toBeCloseTo((1.4826 * Math.log(2)) ** 2 / 2, 12);
+    // Even count: the mean of the two middle differences (0 and ln 2).
+    expect(localNoiseVariance([0, 0, 1, 0, 0], 0, 5)).toBeCloseTo((1.4826 * (Math.log(2) / 2)) ** 2 / 2, 12);
+  });
+
+  it('one burst does not widen a quiet window', () => {
+    expect(localNoiseVariance([0, 0, 0, 3000, 0, 0, 0, 0], 0, 8)).toBe(LOCAL_NOISE_FLOOR);
   });
 
   it('a steady timer gets the floor', () => {
@@ -68,9 +65,9 @@ describe('local noise variance', () => {
 describe('Poisson sampling variance in log1p units', () => {
   it.each([
     [0, 0],
-    [Math.log1p(1), 1 / 4],
-    [Math.log1p(99), 99 / 10000],
-  ])('at log1p %p it is lambda / (1 + lambda)^2 = %p', (x, v) => {
+    [Math.log1p(1), 1 / 8],
+    [Math.log1p(99), 99 / 1e6],
+  ])('at log1p %p it is lambda / (1 + lambda)^3 = %p', (x, v) => {
     expect(poissonLogVariance(x)).toBeCloseTo(v, 12);
   });
 
