@@ -4,7 +4,7 @@ import type { CountForecast, ForecastWindow, Forecaster } from './forecast-types
 import type { ForecastModel } from './forecast-model';
 import type { InferenceConfig } from './model-config';
 import { encodeFeatures, monteCarlo } from './monte-carlo';
-import { INPUT_FEATURES } from './network';
+import { INPUT_FEATURES, writeInputStep } from './network';
 import { fromZ, localNoiseVariance, log1pToCount, poissonLogVariance, toZ, windowScale } from './scaling';
 import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
@@ -91,11 +91,7 @@ export class BayesianForecaster implements Forecaster {
       level[rows] = sc.level;
       scale[rows] = sc.scale;
       noise[rows] = localNoiseVariance(c, from, c.length);
-      for (let k = 0; k < w; k++) {
-        const o = (rows * w + k) * INPUT_FEATURES;
-        x[o] = z[k];
-        writeTimeFeatures(win.endMinute - w + k, x, o + 1);
-      }
+      for (let k = 0; k < w; k++) writeInputStep(x, (rows * w + k) * INPUT_FEATURES, z[k], c[from + k], win.endMinute - w + k);
       writeTimeFeatures(win.endMinute, time, rows * TIME_FEATURES);
       rows++;
     });

@@ -1,10 +1,26 @@
 import * as tf from '@tensorflow/tfjs';
 import type { Rng } from '../core/rng';
 import type { NetworkConfig } from './model-config';
-import { TIME_FEATURES } from './time-features';
+import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
-/** Features per input minute: the scaled count z plus the time features. */
-export const INPUT_FEATURES = 1 + TIME_FEATURES;
+/** Features per input minute: the scaled count z, the time features, and the magnitude. */
+export const INPUT_FEATURES = 2 + TIME_FEATURES;
+
+/** log1p(count) is divided by this for the magnitude feature (log1p of 22,000 invocations a minute is 10). Default 10. */
+export const MAGNITUDE_SCALE = 10;
+
+/**
+ * Writes one input minute at `offset`: z, the time features of absolute minute
+ * `minute`, then log1p(count) / {@link MAGNITUDE_SCALE}. The scaled z is the
+ * same for a blip of one invocation in a quiet function and a burst of
+ * thousands in a busy one; the magnitude tells them apart, so the model can
+ * revert the first and follow the second.
+ */
+export function writeInputStep(x: Float32Array, offset: number, z: number, count: number, minute: number): void {
+  x[offset] = z;
+  writeTimeFeatures(minute, x, offset + 1);
+  x[offset + 1 + TIME_FEATURES] = Math.log1p(count) / MAGNITUDE_SCALE;
+}
 
 /**
  * The two networks of the hybrid forecaster. Dropout masks are explicit inputs

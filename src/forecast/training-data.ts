@@ -1,6 +1,6 @@
 import type { Rng } from '../core/rng';
 import type { NetworkConfig } from './model-config';
-import { INPUT_FEATURES } from './network';
+import { INPUT_FEATURES, writeInputStep } from './network';
 import { localNoiseVariance, toZ, windowScale } from './scaling';
 import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
@@ -79,12 +79,9 @@ export function fillWindow(set: WindowSet, r: number, s: ArrayLike<number>, t: n
   set.level[r] = sc.level;
   set.scale[r] = sc.scale;
   set.noise[r] = localNoiseVariance(s, t - w, t);
-  const tf = new Float32Array(TIME_FEATURES);
   for (let i = 0; i < w; i++) {
-    const o = (r * w + i) * INPUT_FEATURES;
-    set.x[o] = toZ(s[t - w + i], sc);
-    writeTimeFeatures(originMinute + t - w + i, tf, 0);
-    set.x.set(tf, o + 1);
+    const c = s[t - w + i];
+    writeInputStep(set.x, (r * w + i) * INPUT_FEATURES, toZ(c, sc), c, originMinute + t - w + i);
   }
   for (let k = 0; k < h; k++) {
     set.last[r * h + k] = set.x[(r * w + (w - h + k)) * INPUT_FEATURES];

@@ -1,6 +1,6 @@
 import { SeededRng } from '../../src/core/rng';
 import { DEFAULT_NETWORK } from '../../src/forecast/model-config';
-import { INPUT_FEATURES } from '../../src/forecast/network';
+import { INPUT_FEATURES, MAGNITUDE_SCALE } from '../../src/forecast/network';
 import { toZ, windowScale } from '../../src/forecast/scaling';
 import { buildTrainingData, type TrainingTrace } from '../../src/forecast/training-data';
 
@@ -57,6 +57,9 @@ describe('training windows', () => {
     expect(data.train.x[(r * cfg.window + cfg.window - 1) * INPUT_FEATURES]).toBeCloseTo(toZ(series[t - 1], sc), 5);
     expect(data.train.last[r * cfg.horizon + cfg.horizon - 1]).toBeCloseTo(toZ(series[t - 1], sc), 5);
     expect(data.train.y[r * cfg.horizon]).toBeCloseTo(toZ(series[t], sc), 5);
+    // The magnitude channel: log1p(count) / MAGNITUDE_SCALE, after the four time features.
+    expect(data.train.x[(r * cfg.window + cfg.window - 1) * INPUT_FEATURES + 5]).toBeCloseTo(Math.log1p(series[t - 1]) / MAGNITUDE_SCALE, 5);
+    expect(INPUT_FEATURES).toBe(6);
   });
 
   it('the same seed draws the same windows', () => {
