@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import type { ForecastModel, TrainingRecord } from '../forecast/forecast-model';
 import type { NetworkConfig } from '../forecast/model-config';
+import { INPUT_FEATURES } from '../forecast/network';
 
 /** Format tag of `forecaster.json`. */
 export const MODEL_FORMAT = 'aquatope-forecaster/1';
@@ -128,6 +129,12 @@ export async function loadForecastModel(dir: string): Promise<ForecastModel> {
   }
   const file = parseForecasterFile(path, raw);
   const encoder = await loadLayers(join(dir, 'encoder'));
+  const shape = encoder.inputs[0]?.shape ?? [];
+  if (shape[1] !== file.network.window || shape[2] !== INPUT_FEATURES) {
+    throw new Error(
+      `${join(dir, 'encoder', 'model.json')}: the encoder reads ${String(shape[1])} minutes x ${String(shape[2])} features; this version needs ${file.network.window} x ${INPUT_FEATURES} (retrain it with npm run train)`,
+    );
+  }
   const predictor = await loadLayers(join(dir, 'predictor'));
   return { network: file.network, encoder, predictor, noiseVariance: file.noiseVariance, record: file.record };
 }

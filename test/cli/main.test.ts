@@ -196,7 +196,8 @@ describe('aquatope train, bench forecast and aquatope@<risk> (one small trained 
     const report = JSON.parse(readFileSync(join(out, 'forecast.json'), 'utf8'));
     expect(report.trace.testMinutes).toEqual({ start: 500, end: 700 });
     expect(report.models.map((m: { name: string }) => m.name)).toEqual(heldOutModels);
-    for (const m of report.models as { mae: number; rmse: number; pinball: Record<string, number>; coverage90: number }[]) {
+    const rows: { mae: number; rmse: number; pinball: Record<string, number>; coverage90: number }[] = report.models;
+    for (const m of rows) {
       for (const x of [m.mae, m.rmse, m.pinball.q50, m.pinball.q90, m.pinball.q99]) expect(Number.isFinite(x)).toBe(true);
       expect(m.coverage90).toBeGreaterThanOrEqual(0);
       expect(m.coverage90).toBeLessThanOrEqual(1);
