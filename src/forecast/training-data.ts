@@ -102,43 +102,6 @@ function draw(positions: number, want: number, rng: Rng): number[] {
 }
 
 /**
- * Draws `want` positions t in [firstT, firstT + count) of the functions in
- * `series`, with replacement, each with probability proportional to
- * sqrt(1 + the mean count of its input window): busy functions, which carry
- * most invocations (and so most cold starts and most of the pinball loss),
- * are seen more often than their share of (function, minute) pairs, without
- * letting one huge function crowd out the rest.
- * @returns indices fn * count + (t - firstT).
- */
-function drawWeighted(series: readonly ArrayLike<number>[], firstT: number, count: number, window: number, want: number, rng: Rng): number[] {
-  const cumulative = new Float64Array(series.length * count);
-  let total = 0;
-  series.forEach((s, f) => {
-    let sum = 0;
-    for (let i = firstT - window; i < firstT; i++) sum += s[i];
-    for (let k = 0; k < count; k++) {
-      const t = firstT + k;
-      if (k > 0) sum += s[t - 1] - s[t - 1 - window];
-      total += Math.sqrt(1 + sum / window);
-      cumulative[f * count + k] = total;
-    }
-  });
-  const out: number[] = [];
-  for (let i = 0; i < want; i++) {
-    const u = rng.next() * total;
-    let lo = 0;
-    let hi = cumulative.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (cumulative[mid] > u) hi = mid;
-      else lo = mid + 1;
-    }
-    out.push(lo);
-  }
-  return out;
-}
-
-/**
  * Draws training and validation windows. Each trace's range is split in time:
  * windows whose targets end before the last `validationShare` of the range are
  * for training, windows whose targets lie in it are for validation. Windows are
@@ -171,7 +134,7 @@ export function buildTrainingData(
       throw new RangeError(`${tr.source}: minutes ${start}:${end} are too short for ${cfg.window}-minute windows with a ${cfg.horizon}-minute horizon in both the training and validation parts`);
     }
     const fns = tr.series.length;
-    const tDraw = drawWeighted(tr.series, firstT, trainT, cfg.window, perTrace, rng);
+    const tDraw = draw(fns * trainT, perTrace, rng);
     const vDraw = draw(fns * valT, Math.max(1, Math.ceil(perTrace / 6)), rng);
     for (const i of tDraw) trainPos.push({ trace: k, fn: Math.floor(i / trainT), t: firstT + (i % trainT) });
     for (const i of vDraw) valPos.push({ trace: k, fn: Math.floor(i / valT), t: valFirst + (i % valT) });
