@@ -5,14 +5,17 @@ import type { ForecastModel } from './forecast-model';
 import type { InferenceConfig } from './model-config';
 import { encodeFeatures, monteCarlo } from './monte-carlo';
 import { INPUT_FEATURES, writeInputStep } from './network';
-import { fromZ, localNoiseVariance, log1pToCount, poissonLogVariance, toZ, windowScale } from './scaling';
+import { poissonLogNormalQuantile } from './count-distribution';
+import { fromZ, localNoiseVariance, log1pToCount, toZ, windowScale } from './scaling';
 import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
 /**
- * A forecast whose count, in log1p space, is normal with mean `logMean` and
- * standard deviation `logSd`; a count quantile is round(expm1(mean + sd * z_q)),
- * clipped at 0 (counts are integers, and rounding is monotone, so this is the
- * quantile of the rounded count). Arrays are [windows, horizon], stored as float32 (a bench keeps one forecast per minute of a day).
+ * A forecast whose rate, in log1p space, is normal with mean `logMean` and
+ * standard deviation `logSd`. With `poissonCounts` (ours) the count is Poisson
+ * given the rate, and a quantile is the Poisson-lognormal mixture's
+ * ({@link poissonLogNormalQuantile}); without it (the 2023 configuration, whose
+ * only variance is Monte Carlo) a count quantile is round(expm1(mean + sd * z_q)),
+ * clipped at 0 (rounding is monotone, so this is the quantile of the rounded count). Arrays are [windows, horizon], stored as float32 (a bench keeps one forecast per minute of a day).
  */
 export class LogNormalCountForecast implements CountForecast {
   constructor(
@@ -22,6 +25,7 @@ export class LogNormalCountForecast implements CountForecast {
     private readonly logSd: Float32Array,
     private readonly points: Float32Array,
     private readonly rowOf: Int32Array,
+    private readonly poissonCounts: boolean,
   ) {}
 
   point(window: number, step: number): number {
@@ -30,10 +34,11 @@ export class LogNormalCountForecast implements CountForecast {
 
   quantile(window: number, step: number, q: number): number {
     const i = this.rowOf[window] * this.horizon + step;
+    if (this.poissonCounts) return poissonLogNormalQuantile(this.logMean[i], this.logSd[i], q);
     return Math.round(log1pToCount(this.logMean[i] + this.logSd[i] * normalQuantile(q)));
   }
 
-  /** The log1p-space mean and standard deviation (for tests and the pool sizer). */
+  /** The log1p-space mean and standard deviation of the rate (Poisson count noise not included; for tests). */
   logMoments(window: number, step: number): { mean: number; sd: number } {
     const i = this.rowOf[window] * this.horizon + step;
     return { mean: this.logMean[i], sd: this.logSd[i] };
@@ -109,12 +114,13 @@ export class BayesianForecaster implements Forecaster {
           const j = r * h + s;
           const i = r * horizon + s;
           logMean[i] = fromZ(mc.mean[j], sc);
-          const inherent = this.inference.addNoise ? this.model.noiseVariance[s] * noise[r] + poissonLogVariance(logMean[i]) : 0;
+          // Poisson sampling noise is not in the rate's variance: the count distribution adds it.
+          const inherent = this.inference.addNoise ? this.model.noiseVariance[s] * noise[r] : 0;
           logSd[i] = Math.sqrt(sc.scale * sc.scale * mc.variance[j] + inherent);
           points[i] = wantMean && mc.countMean !== undefined ? mc.countMean[j] : Math.round(log1pToCount(logMean[i]));
         }
       }
     }
-    return new LogNormalCountForecast(windows.length, horizon, logMean, logSd, points, rowOf);
+    return new LogNormalCountForecast(windows.length, horizon, logMean, logSd, points, rowOf, this.inference.addNoise);
   }
 }

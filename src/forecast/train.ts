@@ -3,8 +3,8 @@ import type { Clock } from '../core/clock';
 import type { Rng } from '../core/rng';
 import type { ForecastModel } from './forecast-model';
 import type { NetworkConfig, TrainingConfig } from './model-config';
-import { normalCdf } from '../core/normal';
 import { encodeFeatures, type McMoments, monteCarlo } from './monte-carlo';
+import { poissonLogNormalCdf } from './count-distribution';
 import { poissonLogVariance } from './scaling';
 import { buildEncoder, buildPredictor, dropoutMask, INPUT_FEATURES, variationalMask } from './network';
 import { TIME_FEATURES } from './time-features';
@@ -103,20 +103,15 @@ function predictorPredict(model: tf.LayersModel, features: Float32Array, set: Wi
 export const CALIBRATION_TARGET = 0.9;
 
 /**
- * Standard deviation in log1p units of row `r`, step `s`: the Monte Carlo
- * variance (z units, times scale^2), plus `factor` x the step's noise factor x
- * the window's local noise variance, plus the Poisson sampling variance.
+ * Standard deviation in log1p units of the rate of row `r`, step `s`: the Monte
+ * Carlo variance (z units, times scale^2), plus `factor` x the step's noise
+ * factor x the window's local noise variance. The Poisson sampling noise of the
+ * count is added by the count distribution ({@link poissonLogNormalCdf}), as the
+ * forecaster does.
  */
 function logSd(set: WindowSet, mc: McMoments, noise: readonly number[], horizon: number, r: number, s: number, factor: number): number {
   const i = r * horizon + s;
-  const mean = set.level[r] + set.scale[r] * mc.mean[i];
-  return Math.sqrt(set.scale[r] * set.scale[r] * mc.variance[i] + factor * noise[s] * set.noise[r] + poissonLogVariance(mean));
-}
-
-/** P(round(expm1(X)) <= k) for X normal(mean, sd): the forecast's count distribution function. */
-function countCdf(k: number, mean: number, sd: number): number {
-  if (k < 0) return 0;
-  return normalCdf((Math.log1p(k + 0.5) - mean) / sd);
+  return Math.sqrt(set.scale[r] * set.scale[r] * mc.variance[i] + factor * noise[s] * set.noise[r]);
 }
 
 /**
@@ -132,8 +127,8 @@ export function validationCoverage(set: WindowSet, mc: McMoments, noise: readonl
       const mean = set.level[r] + set.scale[r] * mc.mean[i];
       const sd = logSd(set, mc, noise, horizon, r, s, factor);
       const y = set.counts[i];
-      const a = countCdf(y - 1, mean, sd);
-      const b = countCdf(y, mean, sd);
+      const a = poissonLogNormalCdf(y - 1, mean, sd);
+      const b = poissonLogNormalCdf(y, mean, sd);
       covered += b - a > 0 ? Math.max(0, Math.min(b, 0.95) - Math.max(a, 0.05)) / (b - a) : a >= 0.05 && a <= 0.95 ? 1 : 0;
     }
   }
