@@ -27,6 +27,8 @@ export interface CountForecast {
   point(window: number, step: number): number;
   /** The `q`-quantile of the count, 0 < q < 1, non-decreasing in q, >= 0. */
   quantile(window: number, step: number, q: number): number;
+  /** P(count <= k), non-decreasing in k, 0 for k < 0 (the distribution function the quantiles invert). */
+  cdf(window: number, step: number, k: number): number;
 }
 
 /** Anything that turns windows of the past into count forecasts. */

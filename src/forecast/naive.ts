@@ -148,6 +148,16 @@ class NaiveCountForecast implements CountForecast {
     return Math.max(0, this.point(window, step) + quantileSorted(this.residuals[window], q));
   }
 
+  /** The share of residuals r with max(0, point + r) <= k: the empirical distribution the quantiles come from. */
+  cdf(window: number, step: number, k: number): number {
+    if (k < 0) return 0;
+    const p = this.point(window, step);
+    const res = this.residuals[window];
+    let below = 0;
+    while (below < res.length && p + res[below] <= k) below++;
+    return res.length > 0 ? below / res.length : p <= k ? 1 : 0;
+  }
+
   private check(window: number, step: number): void {
     if (!Number.isInteger(window) || window < 0 || window >= this.windows) {
       throw new RangeError(`window must be an integer in [0, ${this.windows}), got ${window}`);

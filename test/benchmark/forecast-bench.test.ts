@@ -41,7 +41,7 @@ function spy(name: string, historyMinutes: number): Forecaster & { readonly call
     calls,
     forecast(windows: readonly ForecastWindow[], horizon: number, rng: Rng): CountForecast {
       calls.push({ windows: windows.map((w) => ({ counts: Float64Array.from(w.counts), endMinute: w.endMinute })), horizon, firstDraw: rng.next() });
-      return { windows: windows.length, horizon, point: () => 0, quantile: () => 0 };
+      return { windows: windows.length, horizon, point: () => 0, quantile: () => 0, cdf: (_w: number, _s: number, k: number) => (k >= 0 ? 1 : 0) };
     },
   };
 }
@@ -135,6 +135,7 @@ describe('runForecastBench', () => {
         horizon,
         point: () => 0.4,
         quantile: (_w, _s, q) => (q <= 0.7 ? 0 : q <= 0.9 ? 1 : 2),
+        cdf: (_w, _s, k) => (k < 0 ? 0 : k < 1 ? 0.7 : k < 2 ? 0.9 : 1),
       }),
     };
     const [m] = bench({ series: [series], testMinutes: { start: 0, end: 100 }, forecasters: [calibrated], horizon: 1 }).models;
@@ -249,7 +250,7 @@ describe('runForecastBench', () => {
     const wrong: Forecaster = {
       name: 'short',
       historyMinutes: 1,
-      forecast: (windows, horizon) => ({ windows: windows.length - 1, horizon, point: () => 0, quantile: () => 0 }),
+      forecast: (windows, horizon) => ({ windows: windows.length - 1, horizon, point: () => 0, quantile: () => 0, cdf: () => 1 }),
     };
     expect(() => bench({ forecasters: [wrong] })).toThrow(new Error('short: forecast() returned 2 windows x 12 steps for 3 windows x 12 steps'));
   });

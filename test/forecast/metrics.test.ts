@@ -18,7 +18,7 @@ function steps(...table: readonly (readonly [number, number])[]): Quantile {
 
 /** A forecast given cell by cell: cells[w][s] = [point, quantile function]. */
 function tableForecast(cells: readonly (readonly (readonly [number, Quantile])[])[]): CountForecast {
-  return { windows: cells.length, horizon: cells[0].length, point: (w, s) => cells[w][s][0], quantile: (w, s, q) => cells[w][s][1](q) };
+  return { windows: cells.length, horizon: cells[0].length, point: (w, s) => cells[w][s][0], quantile: (w, s, q) => cells[w][s][1](q), cdf: (w, s, k) => cdfAt(cells[w][s][1], k, false) };
 }
 
 // wide: P(0) = 0.1, P(4) = 0.4, P(6) = 0.4, P(7) = 0.05, P(10) = 0.04, P(12) = 0.01; q05 0, q50 4, q90 6, q95 7, q99 10.

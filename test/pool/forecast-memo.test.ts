@@ -106,7 +106,7 @@ describe('ForecastMemo', () => {
 
   it('rejects a forecast of another shape than asked for', () => {
     const wrong = new FakeForecaster('wrong-shape', 3, () => 1);
-    wrong.forecast = () => ({ windows: 1, horizon: 3, point: () => 1, quantile: () => 1 });
+    wrong.forecast = () => ({ windows: 1, horizon: 3, point: () => 1, quantile: () => 1, cdf: (_w, _s, k) => (k >= 1 ? 1 : 0) });
     const memo = new ForecastMemo(wrong, 1);
     expect(() => memo.forecast(0, [win([1, 2, 3], 3)], [0], 2)).toThrow('ForecastMemo: wrong-shape returned 1 windows x 3 steps for 1 windows x 2 steps');
   });

@@ -1,3 +1,4 @@
+import { cdfAt } from '../../src/forecast/metrics';
 import type { Rng } from '../../src/core/rng';
 import type { CountForecast, ForecastWindow, Forecaster } from '../../src/forecast/forecast-types';
 
@@ -41,6 +42,7 @@ export class FakeForecaster implements Forecaster {
       horizon,
       point: (w, s) => rule(copies[w], s, null, draw),
       quantile: (w, s, q) => rule(copies[w], s, q, draw),
+      cdf: (w, s, k) => cdfAt((q) => rule(copies[w], s, q, draw), k, false),
     };
   }
 }
