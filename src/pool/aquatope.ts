@@ -12,6 +12,23 @@ import { containersNeeded } from './container-sizing';
 import { OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS } from './fixed-keep-alive';
 import type { ForecastMemo } from './forecast-memo';
 
+/**
+ * How long a finished container that no forecast minute needs is still kept,
+ * ms (60,000: one minute). Unloading it at once turned every busy function's
+ * ordinary ups and downs within a minute into cold starts: the Poisson headroom
+ * sizes the pool for an arrival's instant, not for the minute's peak.
+ */
+export const AQUATOPE_EXCESS_KEEP_ALIVE_MS = MINUTE_MS;
+
+/**
+ * Share of the cluster's memory that running, idle and prewarmed containers may
+ * fill before the policy orders no more prewarms at a tick (0.8). Past it,
+ * prewarms only evict other functions' idle containers, which the next tick
+ * prewarms back: at risk 0.99 on the 1,350-function day that loop evicted
+ * about 2,000 containers a minute.
+ */
+export const AQUATOPE_MEMORY_SHARE = 0.8;
+
 /** Minutes forecast at each tick, by default: the forecaster's horizon of DESIGN.md section 3 (12). */
 export const AQUATOPE_HORIZON_MINUTES = 12;
 
@@ -78,19 +95,26 @@ export interface AquatopeOptions {
  * {@link containersNeeded}(risk-quantile of its count, mean duration, risk)
  * containers: 0 when the quantile is below 0.5 invocations, else 1 plus the
  * risk-quantile of the Poisson number of busy containers, whose mean is
- * Little's law (count / 60,000 ms x duration ms). When the arrivals seen so
+ * Little's law (count / 60,000 ms x duration ms). A sporadic function, whose
+ * every minute's risk-quantile is 0, still needs one container at step s while
+ * the forecast gives at least a 1 - risk chance of an arrival between minute
+ * m + s and the horizon's end (P(none) = product of the steps' P(count = 0) <= risk):
+ * without it, a function invoked every few minutes would start cold every time. When the arrivals seen so
  * far in the current minute exceed its forecast quantile, the minute needs at
  * least what that count needs (checked at each invocation end).
  *
  * A function's pool is its running activations plus its idle or loading
- * containers. At each tick, pending prewarm orders are cancelled, then the
+ * containers. At each tick, pending prewarm orders are cancelled, then, in
+ * order of each function's chance of an arrival in the minute and while the
+ * cluster's containers fill less than {@link AQUATOPE_MEMORY_SHARE} of its
+ * memory ({@link PolicyContext.clusterMemoryMB}), the
  * deficit of minute m is prewarmed at once and the deficit of minute m + 1 so
  * that it is ready at that minute's start (delay = time to the boundary minus
  * the prewarm load time, at least 0). The container of rank r (the pool's
  * r-th) is kept idle until the end of the last minute of the unbroken run of
  * forecast minutes, from the current one, that need at least r containers
- * (minus {@link AQUATOPE_KEEP_ALIVE_MARGIN_MS}), and unloaded at once (0) when
- * the current minute needs fewer: a finished container's rank is its
+ * (minus {@link AQUATOPE_KEEP_ALIVE_MARGIN_MS}), and at least
+ * {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (when the current minute needs fewer): a finished container's rank is its
  * function's running activations plus idle or loading containers plus one.
  *
  * Fallback: a function with less than one window of history is not forecast;
@@ -114,6 +138,10 @@ export class AquatopePolicy implements PoolPolicy {
   private functionCount = 0;
   private minutes = 0;
   private loadMs = 0;
+  /** Container memory per function, MB. */
+  private memoryMB = new Float64Array(0);
+  /** Memory that containers may fill before prewarms stop, MB ({@link AQUATOPE_MEMORY_SHARE} of the cluster). */
+  private budgetMB = Number.POSITIVE_INFINITY;
   /** Minutes in a forecaster input window. */
   private windowMinutes = 0;
   /** Per function: windowMinutes slots of pre-run history, then one slot per minute of the run. */
@@ -172,6 +200,8 @@ export class AquatopePolicy implements PoolPolicy {
     this.functionCount = n;
     this.minutes = ctx.minutes;
     this.loadMs = Math.max(0, ctx.prewarmLoadMs);
+    this.memoryMB = Float64Array.from(ctx.memoryMB, (mb) => (mb > 0 ? mb : 0));
+    this.budgetMB = ctx.clusterMemoryMB !== undefined && ctx.clusterMemoryMB > 0 ? AQUATOPE_MEMORY_SHARE * ctx.clusterMemoryMB : Number.POSITIVE_INFINITY;
     this.windowMinutes = win;
     this.stride = win + ctx.minutes;
     this.counts = new Float64Array(n * this.stride);
@@ -210,7 +240,7 @@ export class AquatopePolicy implements PoolPolicy {
   /**
    * Learns the run time and keeps the container for the forecast minutes that
    * need its rank (see the class description).
-   * @returns the keep-alive, ms: 0 when the current minute needs fewer containers,
+   * @returns the keep-alive, ms: at least {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (the grace of a container no forecast minute needs),
    *   {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} for a function not forecast yet.
    */
   onInvocationEnd(fn: number, nowMs: number, control: PoolControl, durationMs: number): number {
@@ -224,7 +254,7 @@ export class AquatopePolicy implements PoolPolicy {
     }
     if (this.forecastReady[fn] === 0) return AQUATOPE_FALLBACK_KEEP_ALIVE_MS;
     const step = Math.floor(nowMs / MINUTE_MS) - this.tickMinute;
-    if (step < 0 || step >= this.horizonMinutes) return 0;
+    if (step < 0 || step >= this.horizonMinutes) return AQUATOPE_EXCESS_KEEP_ALIVE_MS;
     if (step === 0) {
       // The current minute needs at least what its arrivals so far need: the forecast may have been low.
       const seen = this.counts[fn * this.stride + this.windowMinutes + this.tickMinute];
@@ -237,7 +267,7 @@ export class AquatopePolicy implements PoolPolicy {
     }
     const rank = this.running[fn] + control.idleOrLoading(fn) + 1;
     const keepAlive = this.runEndMs(fn, step, rank) - AQUATOPE_KEEP_ALIVE_MARGIN_MS - nowMs;
-    return keepAlive > 0 ? keepAlive : 0;
+    return keepAlive > AQUATOPE_EXCESS_KEEP_ALIVE_MS ? keepAlive : AQUATOPE_EXCESS_KEEP_ALIVE_MS;
   }
 
   /** Forecasts every function with a full window, sizes its pool and prewarms the deficits. */
@@ -260,22 +290,43 @@ export class AquatopePolicy implements PoolPolicy {
     const forecast = this.memo.forecast(minute, windows, keys, H);
     for (let w = 0; w < keys.length; w++) {
       const f = keys[w];
+      let sporadic = true;
       for (let s = 0; s < H; s++) {
         const count = forecast.quantile(w, s, this.risk);
         if (s === 0) this.sizedCount[f] = count;
-        this.need[f * H + s] = containersNeeded(count, this.durationMs[f], this.risk);
+        const needed = containersNeeded(count, this.durationMs[f], this.risk);
+        this.need[f * H + s] = needed;
+        if (needed > 0) sporadic = false;
+      }
+      if (sporadic) {
+        // P(no arrival from step s to the end of the horizon), built from the last step back.
+        let noneToEnd = 1;
+        for (let s = H - 1; s >= 0; s--) {
+          noneToEnd *= forecast.cdf(w, s, 0);
+          if (noneToEnd <= this.risk) this.need[f * H + s] = 1;
+        }
       }
       this.forecastReady[f] = 1;
     }
     const nextDelay = Math.max(0, (minute + 1) * MINUTE_MS - this.loadMs - nowMs);
-    for (const f of keys) {
+    // Prewarms go first to the functions most likely to be invoked this minute, within the memory budget.
+    const order = keys.map((f, w) => ({ f, p: 1 - forecast.cdf(w, 0, 0) }));
+    order.sort((a, b) => b.p - a.p || a.f - b.f);
+    let usedMB = 0;
+    for (let f = 0; f < this.functionCount; f++) usedMB += (this.running[f] + control.idleOrLoading(f)) * this.memoryMB[f];
+    for (const { f } of order) {
       if (this.pendingStartMs[f] >= nowMs) control.cancelPrewarms(f);
       this.pendingStartMs[f] = Number.NaN;
-      let pool = this.running[f] + control.idleOrLoading(f);
-      pool = this.prewarmDeficit(f, 0, pool, nowMs, 0, control);
-      if (H >= 2 && this.prewarmDeficit(f, 1, pool, nowMs, nextDelay, control) > pool && nextDelay > 0) {
-        this.pendingStartMs[f] = nowMs + nextDelay;
+      const before = this.running[f] + control.idleOrLoading(f);
+      const room = Math.floor((this.budgetMB - usedMB) / this.memoryMB[f]);
+      if (!(room > 0)) continue;
+      const pool = this.prewarmDeficit(f, 0, before, nowMs, 0, control, before + room);
+      let after = pool;
+      if (H >= 2) {
+        after = this.prewarmDeficit(f, 1, pool, nowMs, nextDelay, control, before + room);
+        if (after > pool && nextDelay > 0) this.pendingStartMs[f] = nowMs + nextDelay;
       }
+      usedMB += (after - before) * this.memoryMB[f];
     }
   }
 
@@ -321,12 +372,12 @@ export class AquatopePolicy implements PoolPolicy {
   }
 
   /**
-   * Orders the containers of ranks pool + 1 .. need(step), starting to load at
-   * now + `delayMs`, each kept for its rank's run of minutes.
+   * Orders the containers of ranks pool + 1 .. min(need(step), cap), starting to
+   * load at now + `delayMs`, each kept for its rank's run of minutes.
    * @returns the pool once they are ordered.
    */
-  private prewarmDeficit(fn: number, step: number, pool: number, nowMs: number, delayMs: number, control: PoolControl): number {
-    const target = this.need[fn * this.horizonMinutes + step];
+  private prewarmDeficit(fn: number, step: number, pool: number, nowMs: number, delayMs: number, control: PoolControl, cap: number): number {
+    const target = Math.min(cap, this.need[fn * this.horizonMinutes + step]);
     const readyMs = nowMs + delayMs + this.loadMs;
     let rank = pool + 1;
     while (rank <= target) {

@@ -17,6 +17,11 @@ export interface PolicyContext {
   readonly prewarmLoadMs: number;
   /** Length of the run in minutes. */
   readonly minutes: number;
+  /**
+   * Memory of all invokers together, MB (stem cells included), for policies
+   * that budget their prewarms. Default: unbounded (a policy sees no limit).
+   */
+  readonly clusterMemoryMB?: number;
 }
 
 /** What a policy can do to the warm pool. */

@@ -241,6 +241,7 @@ class Simulation implements PoolControl {
       memoryMB: Float64Array.from(this.fnMem),
       prewarmLoadMs: this.cluster.prewarmLoadMs,
       minutes: this.workload.minutes,
+      clusterMemoryMB: this.cluster.invokers * this.cluster.invokerMemoryMB,
     };
     this.policy.reset(ctx);
     const stemMem = this.cluster.stemCellMemoryMB;

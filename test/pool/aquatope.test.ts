@@ -2,6 +2,7 @@ import { SeededRng } from '../../src/core/rng';
 import {
   AQUATOPE_DEFAULT_DURATION_MS,
   AQUATOPE_FALLBACK_KEEP_ALIVE_MS,
+  AQUATOPE_EXCESS_KEEP_ALIVE_MS,
   AquatopePolicy,
   aquatopePolicy,
   type AquatopeOptions,
@@ -14,7 +15,7 @@ import { MINUTE_MS, type PolicyContext, type PoolControl } from '../../src/sim/p
 import { simulate } from '../../src/sim/simulator';
 import type { Workload } from '../../src/sim/workload';
 import { ConstantDuration, PiecewiseQuantile } from '../../src/trace/piecewise-quantile';
-import { lastValueForecaster, seasonalForecaster, stepForecaster, type FakeForecaster } from '../support/fake-forecasters';
+import { FakeForecaster, lastValueForecaster, seasonalForecaster, stepForecaster } from '../support/fake-forecasters';
 
 const WINDOW = 5;
 const LOAD_MS = 800;
@@ -138,6 +139,50 @@ describe('AquatopePolicy below one window of history', () => {
 });
 
 describe('AquatopePolicy sizing and prewarming', () => {
+  // Every minute: P(count = 0) = 0.95, else 1 invocation. Every risk quantile up to 0.95 is 0.
+  const sporadic = (): FakeForecaster => new FakeForecaster('sporadic', WINDOW, (_c, _s, q) => (q === null ? 0 : q <= 0.95 ? 0 : 1));
+
+  it.each([
+    // P(no arrival from step s to step 11) = 0.95^(12 - s): at most 0.9 from step 9 back.
+    [0.9, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]],
+    // 0.95^12 = 0.54 > 0.5: no step has even odds of an arrival before the horizon ends.
+    [0.5, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
+    // 0.95^2 = 0.9025 <= 0.93 from step 10 back.
+    [0.93, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]],
+  ])('at risk %p keeps one container of a sporadic function while an arrival before the horizon ends has at least a 1 - risk chance', (risk, expected) => {
+    const p = build(risk, sporadic());
+    p.reset(context(1, 20));
+    ticks(p, new RecordingControl(), 0, 6);
+    expect(Array.from({ length: 12 }, (_, s) => p.containersNeeded(0, s))).toEqual(expected);
+  });
+
+  // Function f's window ends with count c: P(count = 0) = 0.1 / c, else 2 invocations (1 container at risk 0.9).
+  const likelier = (): FakeForecaster =>
+    new FakeForecaster('likelier', WINDOW, (c, _s, q) => (q === null ? 2 : q <= 0.1 / c[c.length - 1] ? 0 : 2));
+  const lastCounts = (...last: number[]): Float64Array[] => last.map((c) => Float64Array.from({ length: WINDOW }, () => c));
+
+  it.each([
+    // 0.8 x 640 MB = 512 MB: two 256 MB containers, for the two functions likeliest to be invoked (f1: c = 3, then f2: c = 2).
+    [640, [[1, 1], [2, 1]]],
+    [undefined, [[1, 1], [2, 1], [0, 1]]],
+  ])('with %p MB of cluster memory prewarms within 0.8 of it, likeliest functions first', (clusterMemoryMB, expected) => {
+    const p = build(0.9, likelier(), { history: lastCounts(1, 3, 2) });
+    const control = new RecordingControl();
+    p.reset(clusterMemoryMB === undefined ? context(3, 20) : { ...context(3, 20), clusterMemoryMB });
+    p.onMinute(0, 0, control);
+    expect(control.prewarms.map(([fn, count]) => [fn, count])).toEqual(expected);
+  });
+
+  it('counts running and idle containers against the memory budget', () => {
+    const p = build(0.9, likelier(), { history: lastCounts(1, 3, 2) });
+    const control = new RecordingControl();
+    p.reset({ ...context(3, 20), clusterMemoryMB: 640 });
+    control.idle[0] = 1;
+    p.onMinute(0, 0, control);
+    // f0's idle container holds 256 MB: room for one prewarm, f1's.
+    expect(control.prewarms.map(([fn, count]) => [fn, count])).toEqual([[1, 1]]);
+  });
+
   // Count 2 of 1 s at risk 0.9: concurrency 1/30, P(none busy) = 0.967: 1 container; count 0: none.
   it('prewarms the current minute at once, kept through the forecast minutes that need it', () => {
     const p = build(0.9, stepForecaster(WINDOW, [2, 2, 0, 2]));
@@ -202,7 +247,7 @@ describe('AquatopePolicy sizing and prewarming', () => {
     expect(control.prewarms).toEqual([[0, 2, 0, 6 * MINUTE_MS - 1 - (5 * MINUTE_MS + LOAD_MS)]]);
   });
 
-  it('keeps a finished container through the forecast minutes that need its rank, and unloads it when none does', () => {
+  it('keeps a finished container through the forecast minutes that need its rank, and one minute of grace when none does', () => {
     const p = build(0.9, stepForecaster(WINDOW, [2, 2, 0, 2]));
     const control = new RecordingControl();
     p.reset(context(1, 20));
@@ -210,10 +255,11 @@ describe('AquatopePolicy sizing and prewarming', () => {
     p.onArrival(0, 309_000);
     // Rank 1 (nothing else running, idle or loading): minutes 5 and 6 need it.
     expect(p.onInvocationEnd(0, 310_000, control, 50)).toBe(7 * MINUTE_MS - 1 - 310_000);
-    // Rank 2: no minute needs two.
+    // Rank 2: no minute needs two, so only the grace.
     p.onArrival(0, 311_000);
     control.idle[0] = 1;
-    expect(p.onInvocationEnd(0, 312_000, control, 50)).toBe(0);
+    expect(p.onInvocationEnd(0, 312_000, control, 50)).toBe(AQUATOPE_EXCESS_KEEP_ALIVE_MS);
+    expect(AQUATOPE_EXCESS_KEEP_ALIVE_MS).toBe(60_000);
   });
 
   it('raises the current minute to what its arrivals so far need when the forecast was lower', () => {
@@ -223,11 +269,13 @@ describe('AquatopePolicy sizing and prewarming', () => {
     p.onArrival(0, 299_000);
     ticks(p, control, 0, 6);
     expect(control.prewarms).toEqual([]);
-    // The activation of minute 4 ends in minute 5, which has seen no arrival: unloaded.
-    expect(p.onInvocationEnd(0, 305_000, control, 100)).toBe(0);
-    // One arrival seen in minute 5: that minute needs a container until its end.
+    // The activation of minute 4 ends in minute 5, which has seen no arrival: only the grace.
+    expect(p.onInvocationEnd(0, 305_000, control, 100)).toBe(AQUATOPE_EXCESS_KEEP_ALIVE_MS);
+    // One arrival seen in minute 5: that minute needs a container until its end (49 s away),
+    // which the one-minute grace already covers.
     p.onArrival(0, 310_000);
-    expect(p.onInvocationEnd(0, 311_000, control, 100)).toBe(6 * MINUTE_MS - 1 - 311_000);
+    expect(6 * MINUTE_MS - 1 - 311_000).toBeLessThan(AQUATOPE_EXCESS_KEEP_ALIVE_MS);
+    expect(p.onInvocationEnd(0, 311_000, control, 100)).toBe(AQUATOPE_EXCESS_KEEP_ALIVE_MS);
     expect(p.containersNeeded(0, 0)).toBe(1);
     expect(p.containersNeeded(0, 1)).toBe(0);
   });
