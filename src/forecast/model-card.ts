@@ -35,7 +35,7 @@ export function modelCard(model: ForecastModel, input: CardInput): string {
   const t = r.training;
   const lines: string[] = [];
   lines.push(`# Forecaster model card: ${input.name}`, '');
-  lines.push('The hybrid Bayesian forecaster of DESIGN.md section 3: an LSTM encoder-decoder pretrained on per-minute invocation windows, then a prediction network on the frozen encoder\'s features with Monte Carlo dropout, plus an inherent noise variance estimated on a validation split. One global model for every function: counts are scaled per window (log1p, then the window\'s own mean and standard deviation, floor 0.2).', '');
+  lines.push('The hybrid Bayesian forecaster of DESIGN.md section 3: an LSTM encoder-decoder pretrained on per-minute invocation windows, then a prediction network on the frozen encoder\'s features with Monte Carlo dropout, plus an inherent noise variance estimated on a validation split. One global model for every function: counts are scaled per window (log1p, minus the last minute\'s log1p, over the window\'s standard deviation of log1p, floor 0.2), with log1p(count) / 10 as a magnitude channel beside it. A forecast minute\'s count is Poisson given its rate, the rate log1p-normal with the Monte Carlo plus inherent variance.', '');
   lines.push('## Reproduce', '', '```', input.command, '```', '');
   lines.push(`Seed ${r.seed}. Every random draw (window sampling, shuffling, initial weights, dropout masks) comes from this seed; the wasm backend's arithmetic is deterministic on one machine, so the same command on the same machine gives the same weights.`, '');
   lines.push('## Data', '', '| trace | functions | minutes read | validation from minute | training windows | validation windows |', '|---|---:|---|---:|---:|---:|');
