@@ -98,10 +98,11 @@ export interface AquatopeOptions {
  * Little's law (count / 60,000 ms x duration ms). A sporadic function, whose
  * every minute's risk-quantile is 0, still needs one container at step s while
  * the forecast gives at least a 1 - risk chance of an arrival between minute
- * m + s and the horizon's end (P(none) = product of the steps' P(count = 0) <= risk):
- * without it, a function invoked every few minutes would start cold every time. When the arrivals seen so
- * far in the current minute exceed its forecast quantile, the minute needs at
- * least what that count needs (checked at each invocation end).
+ * m + s and the horizon's end (P(none) = product of the steps' P(count = 0)
+ * <= risk): without it, a function invoked every few minutes would start cold
+ * every time. When the arrivals seen so far in the current minute exceed its
+ * forecast quantile, the minute needs at least what that count needs (checked
+ * at each invocation end).
  *
  * A function's pool is its running activations plus its idle or loading
  * containers. At each tick, pending prewarm orders are cancelled, then, in
@@ -114,15 +115,16 @@ export interface AquatopeOptions {
  * r-th) is kept idle until the end of the last minute of the unbroken run of
  * forecast minutes, from the current one, that need at least r containers
  * (minus {@link AQUATOPE_KEEP_ALIVE_MARGIN_MS}), and at least
- * {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (when the current minute needs fewer): a finished container's rank is its
- * function's running activations plus idle or loading containers plus one.
+ * {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (also when the current minute needs
+ * fewer): a finished container's rank is its function's running activations
+ * plus idle or loading containers plus one.
  *
  * Fallback: a function with less than one window of history is not forecast;
  * its containers are kept {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} (OpenWhisk's
  * 10 minutes) and it gets no prewarms.
  *
  * `onArrival` and `onInvocationEnd` allocate nothing; `onMinute` allocates the
- * batch of windows.
+ * batch of windows and the prewarm order.
  */
 export class AquatopePolicy implements PoolPolicy {
   /** `aquatope@<risk>`, e.g. `aquatope@0.9`. */
@@ -240,8 +242,9 @@ export class AquatopePolicy implements PoolPolicy {
   /**
    * Learns the run time and keeps the container for the forecast minutes that
    * need its rank (see the class description).
-   * @returns the keep-alive, ms: at least {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (the grace of a container no forecast minute needs),
-   *   {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} for a function not forecast yet.
+   * @returns the keep-alive, ms: at least {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (the grace
+   *   of a container no forecast minute needs), {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS}
+   *   for a function not forecast yet.
    */
   onInvocationEnd(fn: number, nowMs: number, control: PoolControl, durationMs: number): number {
     if (this.running[fn] > 0) this.running[fn]--;

@@ -10,7 +10,8 @@ import type { ForecastWindow } from '../../src/forecast/forecast-types';
 import { INFERENCE_CONFIGS } from '../../src/forecast/model-config';
 import { encodeFeatures, monteCarlo } from '../../src/forecast/monte-carlo';
 import { INPUT_FEATURES } from '../../src/forecast/network';
-import { poissonLogNormalQuantile } from '../../src/forecast/count-distribution';
+import { normalCdf } from '../../src/core/normal';
+import { poissonLogNormalCdf, poissonLogNormalQuantile } from '../../src/forecast/count-distribution';
 import { localNoiseVariance } from '../../src/forecast/scaling';
 import { trainTinyModel } from '../support/tiny-model';
 
@@ -82,6 +83,26 @@ describe('BayesianForecaster', () => {
     expect(r.logMoments(1, 0).sd).toBeGreaterThan(1.5 * r.logMoments(0, 0).sd);
     const width = (w: number): number => r.quantile(w, 0, 0.95) - r.quantile(w, 0, 0.05);
     expect(width(1)).toBeGreaterThan(width(0));
+  });
+
+  it('cdf is the distribution its quantiles invert: the Poisson-lognormal mixture for ours, the rounded log1p-normal for aquatope-2023', () => {
+    const win = [{ counts: Float64Array.from({ length: 48 }, (_, i) => 3 + (i % 4)), endMinute: 900 }];
+    const ours = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast(win, 1, new SeededRng(8));
+    const old = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-2023']).forecast(win, 1, new SeededRng(8));
+    if (!isLogNormal(ours) || !isLogNormal(old)) throw new Error('expected log-normal forecasts');
+    const o = ours.logMoments(0, 0);
+    const d = old.logMoments(0, 0);
+    for (const k of [0, 2, 5, 9]) {
+      expect(ours.cdf(0, 0, k)).toBeCloseTo(poissonLogNormalCdf(k, o.mean, o.sd), 12);
+      expect(old.cdf(0, 0, k)).toBeCloseTo(normalCdf((Math.log1p(k + 0.5) - d.mean) / d.sd), 12);
+    }
+    expect(ours.cdf(0, 0, -1)).toBe(0);
+    expect(old.cdf(0, 0, -1)).toBe(0);
+    for (const f of [ours, old]) {
+      const k = f.quantile(0, 0, 0.9);
+      expect(f.cdf(0, 0, k)).toBeGreaterThanOrEqual(0.9 - 1e-9);
+      if (k > 0) expect(f.cdf(0, 0, k - 1)).toBeLessThan(0.9);
+    }
   });
 
   it('ours adds the validation noise variance to the Monte Carlo variance; aquatope-2023 does not', () => {

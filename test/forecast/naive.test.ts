@@ -30,6 +30,13 @@ function dayWindow(): number[] {
 }
 
 describe('naive forecasters', () => {
+  it('last-value cdf is the share of its residuals r with max(0, point + r) <= k', () => {
+    // 0, 1, 0, 1, ..., 0 (49 minutes): residuals +1 and -1, 24 each; point 0.
+    const f = run(lastValueForecaster(), Array.from({ length: 49 }, (_, i) => i % 2));
+    expect(f.point(0, 0)).toBe(0);
+    expect([-1, 0, 0.5, 1, 5].map((k) => f.cdf(0, 0, k))).toEqual([0, 0.5, 0.5, 1, 1]);
+  });
+
   it('are last-value, moving-average (K = 12) and previous-day, with R = 48 minutes of residuals by default', () => {
     const all = naiveForecasters();
     expect(all.map((f) => f.name)).toEqual([...NAIVE_FORECASTER_NAMES]);
