@@ -95,14 +95,9 @@ export interface AquatopeOptions {
  * {@link containersNeeded}(risk-quantile of its count, mean duration, risk)
  * containers: 0 when the quantile is below 0.5 invocations, else 1 plus the
  * risk-quantile of the Poisson number of busy containers, whose mean is
- * Little's law (count / 60,000 ms x duration ms). A sporadic function, whose
- * every minute's risk-quantile is 0, still needs one container at step s while
- * the forecast gives at least a 1 - risk chance of an arrival between minute
- * m + s and the horizon's end (P(none) = product of the steps' P(count = 0)
- * <= risk): without it, a function invoked every few minutes would start cold
- * every time. When the arrivals seen so far in the current minute exceed its
- * forecast quantile, the minute needs at least what that count needs (checked
- * at each invocation end).
+ * Little's law (count / 60,000 ms x duration ms). When the arrivals seen so
+ * far in the current minute exceed its forecast quantile, the minute needs at
+ * least what that count needs (checked at each invocation end).
  *
  * A function's pool is its running activations plus its idle or loading
  * containers. At each tick, pending prewarm orders are cancelled, then, in
@@ -293,21 +288,10 @@ export class AquatopePolicy implements PoolPolicy {
     const forecast = this.memo.forecast(minute, windows, keys, H);
     for (let w = 0; w < keys.length; w++) {
       const f = keys[w];
-      let sporadic = true;
       for (let s = 0; s < H; s++) {
         const count = forecast.quantile(w, s, this.risk);
         if (s === 0) this.sizedCount[f] = count;
-        const needed = containersNeeded(count, this.durationMs[f], this.risk);
-        this.need[f * H + s] = needed;
-        if (needed > 0) sporadic = false;
-      }
-      if (sporadic) {
-        // P(no arrival from step s to the end of the horizon), built from the last step back.
-        let noneToEnd = 1;
-        for (let s = H - 1; s >= 0; s--) {
-          noneToEnd *= forecast.cdf(w, s, 0);
-          if (noneToEnd <= this.risk) this.need[f * H + s] = 1;
-        }
+        this.need[f * H + s] = containersNeeded(count, this.durationMs[f], this.risk);
       }
       this.forecastReady[f] = 1;
     }

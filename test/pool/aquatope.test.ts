@@ -139,23 +139,6 @@ describe('AquatopePolicy below one window of history', () => {
 });
 
 describe('AquatopePolicy sizing and prewarming', () => {
-  // Every minute: P(count = 0) = 0.95, else 1 invocation. Every risk quantile up to 0.95 is 0.
-  const sporadic = (): FakeForecaster => new FakeForecaster('sporadic', WINDOW, (_c, _s, q) => (q === null ? 0 : q <= 0.95 ? 0 : 1));
-
-  it.each([
-    // P(no arrival from step s to step 11) = 0.95^(12 - s): at most 0.9 from step 9 back.
-    [0.9, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 0]],
-    // 0.95^12 = 0.54 > 0.5: no step has even odds of an arrival before the horizon ends.
-    [0.5, [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]],
-    // 0.95^2 = 0.9025 <= 0.93 from step 10 back.
-    [0.93, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0]],
-  ])('at risk %p keeps one container of a sporadic function while an arrival before the horizon ends has at least a 1 - risk chance', (risk, expected) => {
-    const p = build(risk, sporadic());
-    p.reset(context(1, 20));
-    ticks(p, new RecordingControl(), 0, 6);
-    expect(Array.from({ length: 12 }, (_, s) => p.containersNeeded(0, s))).toEqual(expected);
-  });
-
   // Function f's window ends with count c: P(count = 0) = 0.1 / c, else 2 invocations (1 container at risk 0.9).
   const likelier = (): FakeForecaster =>
     new FakeForecaster('likelier', WINDOW, (c, _s, q) => (q === null ? 2 : q <= 0.1 / c[c.length - 1] ? 0 : 2));
