@@ -1,11 +1,10 @@
 import type { Rng } from '../core/rng';
-import { normalCdf, normalQuantile } from '../core/normal';
 import type { CountForecast, ForecastWindow, Forecaster } from './forecast-types';
 import type { ForecastModel } from './forecast-model';
 import type { InferenceConfig } from './model-config';
 import { encodeFeatures, monteCarlo } from './monte-carlo';
 import { INPUT_FEATURES, writeInputStep } from './network';
-import { poissonLogNormalCdf, poissonLogNormalQuantile } from './count-distribution';
+import { poissonLogNormalCdf, poissonLogNormalQuantile, roundedLogNormalCdf, roundedLogNormalQuantile } from './count-distribution';
 import { fromZ, localNoiseVariance, log1pToCount, toZ, windowScale } from './scaling';
 import { TIME_FEATURES, writeTimeFeatures } from './time-features';
 
@@ -35,16 +34,13 @@ export class LogNormalCountForecast implements CountForecast {
   quantile(window: number, step: number, q: number): number {
     const i = this.rowOf[window] * this.horizon + step;
     if (this.poissonCounts) return poissonLogNormalQuantile(this.logMean[i], this.logSd[i], q);
-    return Math.round(log1pToCount(this.logMean[i] + this.logSd[i] * normalQuantile(q)));
+    return roundedLogNormalQuantile(this.logMean[i], this.logSd[i], q);
   }
 
   cdf(window: number, step: number, k: number): number {
     const i = this.rowOf[window] * this.horizon + step;
     if (this.poissonCounts) return poissonLogNormalCdf(k, this.logMean[i], this.logSd[i]);
-    if (k < 0) return 0;
-    const x = Math.log1p(Math.floor(k) + 0.5) - this.logMean[i];
-    const sd = this.logSd[i];
-    return sd > 0 ? normalCdf(x / sd) : x >= 0 ? 1 : 0;
+    return roundedLogNormalCdf(k, this.logMean[i], this.logSd[i]);
   }
 
   /** The log1p-space mean and standard deviation of the rate (Poisson count noise not included; for tests). */

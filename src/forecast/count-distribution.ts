@@ -148,6 +148,23 @@ function checkMoments(mean: number, sd: number): void {
 }
 
 /**
+ * P(round(expm1(X)) <= k) for X ~ Normal(mean, sd): the count as a rounded
+ * log1p-normal, with no Poisson term (0 for k < 0; a fraction k is floored).
+ * The busy regime of {@link poissonLogNormalCdf} and the 2023 configuration's
+ * whole distribution.
+ */
+export function roundedLogNormalCdf(k: number, mean: number, sd: number): number {
+  if (k < 0) return 0;
+  const x = Math.log1p(Math.floor(k) + 0.5) - mean;
+  return sd > 0 ? normalCdf(x / sd) : x >= 0 ? 1 : 0;
+}
+
+/** The q-quantile of round(expm1(X)), X ~ Normal(mean, sd), clipped at 0 (rounding is monotone). */
+export function roundedLogNormalQuantile(mean: number, sd: number, q: number): number {
+  return Math.round(log1pToCount(mean + sd * normalQuantile(q)));
+}
+
+/**
  * P(Y <= k) for the count Y of a minute whose rate has log1p-normal(mean, sd)
  * uncertainty (see the module description); 0 for k < 0.
  * @param k a count (integers; a fraction is floored).
@@ -158,12 +175,8 @@ function checkMoments(mean: number, sd: number): void {
 export function poissonLogNormalCdf(k: number, mean: number, sd: number): number {
   checkMoments(mean, sd);
   if (k < 0) return 0;
+  if (!usesMixture(mean)) return roundedLogNormalCdf(k, mean, foldedSd(mean, sd));
   const kk = Math.floor(k);
-  if (!usesMixture(mean)) {
-    const s = foldedSd(mean, sd);
-    const x = Math.log1p(kk + 0.5) - mean;
-    return s > 0 ? normalCdf(x / s) : x >= 0 ? 1 : 0;
-  }
   let cdf = startMixture(mean, sd);
   for (let j = 1; j <= kk && j <= MAX_K; j++) cdf += stepMixture(j);
   return Math.min(1, cdf + bigNodesCdf(kk));
@@ -177,7 +190,7 @@ export function poissonLogNormalCdf(k: number, mean: number, sd: number): number
 export function poissonLogNormalQuantile(mean: number, sd: number, q: number): number {
   checkMoments(mean, sd);
   if (!(q > 0 && q < 1)) throw new RangeError(`count distribution: q must be strictly between 0 and 1, got ${q}`);
-  if (!usesMixture(mean)) return Math.round(log1pToCount(mean + foldedSd(mean, sd) * normalQuantile(q)));
+  if (!usesMixture(mean)) return roundedLogNormalQuantile(mean, foldedSd(mean, sd), q);
   let cdf = startMixture(mean, sd);
   let k = 0;
   // The weights sum to 1 only to rounding; 1e-12 keeps q near 1 from running to MAX_K.

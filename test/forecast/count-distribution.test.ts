@@ -4,6 +4,8 @@ import {
   MIXTURE_MAX_RATE,
   poissonLogNormalCdf,
   poissonLogNormalQuantile,
+  roundedLogNormalCdf,
+  roundedLogNormalQuantile,
 } from '../../src/forecast/count-distribution';
 
 /** P(Y <= k) for Y ~ Poisson(lambda), by summing the pmf. */
@@ -113,5 +115,22 @@ describe('poissonLogNormalCdf and poissonLogNormalQuantile', () => {
     ['q = 0', () => poissonLogNormalQuantile(0, 1, 0), /q must be strictly between 0 and 1, got 0/],
   ])('rejects %s with a message naming it', (_name, call, message) => {
     expect(call).toThrow(message);
+  });
+});
+
+describe('roundedLogNormalCdf and roundedLogNormalQuantile', () => {
+  it('with no spread put all mass on the rounded count: log1p(10) is exactly 10', () => {
+    const mean = Math.log1p(10);
+    expect([9, 10, 10.7, -1].map((k) => roundedLogNormalCdf(k, mean, 0))).toEqual([0, 1, 1, 0]);
+    expect(roundedLogNormalQuantile(mean, 0, 0.99)).toBe(10);
+  });
+
+  it('invert each other: P(count <= q0.9) >= 0.9 > P(count <= q0.9 - 1), and the median of log1p(10) with sd 0.5 is 10', () => {
+    const mean = Math.log1p(10);
+    const k = roundedLogNormalQuantile(mean, 0.5, 0.9);
+    expect(roundedLogNormalCdf(k, mean, 0.5)).toBeGreaterThanOrEqual(0.9);
+    expect(roundedLogNormalCdf(k - 1, mean, 0.5)).toBeLessThan(0.9);
+    expect(roundedLogNormalQuantile(mean, 0.5, 0.5)).toBe(10);
+    expect(roundedLogNormalQuantile(-3, 0.1, 0.9)).toBe(0);
   });
 });
