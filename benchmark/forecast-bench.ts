@@ -125,21 +125,14 @@ function checkInteger(what: string, n: number, min: number): void {
   if (!Number.isSafeInteger(n) || n < min) throw new RangeError(`${what} must be an integer >= ${min}, got ${n}`);
 }
 
-/** A window the bench owns and refills between forecast() calls. */
-interface WindowSlot {
-  counts: Float64Array;
-  endMinute: number;
-}
-
 /**
  * Forecasts every test minute t of every function with each forecaster and
  * scores the forecasts against the series.
  *
- * No future: the window of minute t is a copy of the series' minutes
- * [t - historyMinutes, t) in its own buffer, with endMinute = originMinute + t;
- * minutes with t < historyMinutes are not forecast. The window buffers are
- * refilled for the next call, so a forecaster must not keep them (or read them
- * from a returned CountForecast) after the next forecast() call starts.
+ * No future: the window of minute t is a read-only view of the series' minutes
+ * [t - L, t) with L = min(t, contextMinutes) (at least historyMinutes) and
+ * endMinute = originMinute + t; minutes with t < historyMinutes are not
+ * forecast.
  *
  * Step 0 of each window is scored for the headline; steps s whose minute
  * t + s lies in the test range for `allSteps` and `maeByStep`. Only
@@ -220,26 +213,21 @@ function scoreForecaster(
   const functions = series.length;
   const { end } = input.testMinutes;
   const history = fc.historyMinutes;
+  const context = Math.max(history, fc.contextMinutes ?? history);
   const first = Math.max(input.testMinutes.start, history);
   const scoredMinutes = end - first;
-  const slots: WindowSlot[] = Array.from({ length: Math.min(batchMinutes, scoredMinutes) * functions }, () => ({
-    counts: new Float64Array(history),
-    endMinute: 0,
-  }));
+  const views = series.map((s) => (s instanceof Float64Array ? s : Float64Array.from(s)));
   const rng = forecasterRng(input.seed, fc.name);
   const acc = new ForecastAccumulator({ steps: 'all' });
   let ms = 0;
   for (let t0 = first; t0 < end; t0 += batchMinutes) {
     const minutesInCall = Math.min(batchMinutes, end - t0);
+    const windows: ForecastWindow[] = [];
     for (let b = 0; b < minutesInCall; b++) {
       const t = t0 + b;
-      for (let f = 0; f < functions; f++) {
-        const slot = slots[b * functions + f];
-        slot.counts.set(series[f].subarray(t - history, t));
-        slot.endMinute = input.originMinute + t;
-      }
+      const from = Math.max(0, t - context);
+      for (let f = 0; f < functions; f++) windows.push({ counts: views[f].subarray(from, t), endMinute: input.originMinute + t });
     }
-    const windows: readonly ForecastWindow[] = minutesInCall * functions === slots.length ? slots : slots.slice(0, minutesInCall * functions);
     beforeCall(fc.name);
     const before = input.clock.nowMs();
     const forecast = fc.forecast(windows, horizon, rng);

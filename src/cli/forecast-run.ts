@@ -6,7 +6,9 @@ import { DEFAULT_FORECAST_HORIZON, runForecastBench, type ForecastReport } from 
 import { forecastMarkdown } from '../../benchmark/report/forecast-table';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
+import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
 import { BayesianForecaster } from '../forecast/bayesian-forecaster';
+import { IdleHazardForecaster } from '../forecast/idle-hazard';
 import type { ForecastModel } from '../forecast/forecast-model';
 import type { Forecaster } from '../forecast/forecast-types';
 import type { HeldOutResult } from '../forecast/model-card';
@@ -20,9 +22,19 @@ import { defaultModelDir } from './repo-paths';
 import { trainWithProgress } from './train-command';
 import { DEFAULT_TRAINING } from '../forecast/model-config';
 
-/** Ours, the 2023 configuration of the same network, and the naive baselines, in report order. */
+/**
+ * Ours (`aquatope`), its two parts on their own (the network, `aquatope-lstm`,
+ * and the idle-time model, `idle-hazard`), the 2023 configuration of the same
+ * network, and the naive baselines, in report order.
+ */
 export function benchForecasters(model: ForecastModel): Forecaster[] {
-  return [new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope), new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-2023']), ...naiveForecasters()];
+  return [
+    aquatopeForecaster(model),
+    new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']),
+    new IdleHazardForecaster(),
+    new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-2023']),
+    ...naiveForecasters(),
+  ];
 }
 
 /** Test minutes per forecast call: about a thousand windows per call, whatever the function count. */

@@ -14,9 +14,8 @@ import { runTrain } from './train-run';
 import { forecastMarkdown } from '../../benchmark/report/forecast-table';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
-import { BayesianForecaster } from '../forecast/bayesian-forecaster';
+import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
 import type { Forecaster } from '../forecast/forecast-types';
-import { INFERENCE_CONFIGS } from '../forecast/model-config';
 import { FORECAST_OPTIONS_HELP, parseForecastArgs } from './forecast-options';
 import { evaluateHeldOut, runForecastCommand } from './forecast-run';
 import { defaultModelDir } from './repo-paths';
@@ -139,7 +138,7 @@ async function keepalive(cmd: KeepaliveCommand): Promise<{ report: KeepaliveRepo
     const dir = cmd.model ?? defaultModelDir();
     process.stderr.write(`loading the forecaster from ${dir}...\n`);
     await initTensorflow();
-    forecaster = new BayesianForecaster(await loadForecastModel(dir), INFERENCE_CONFIGS.aquatope);
+    forecaster = aquatopeForecaster(await loadForecastModel(dir));
   }
   const bar = progressBar();
   bar.start(cmd.policies.length, 0, { task: 'drawing arrivals' });

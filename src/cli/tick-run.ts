@@ -5,8 +5,7 @@ import { parseArgs } from 'node:util';
 import { runTickBench, type TickReport } from '../../benchmark/forecast-tick';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
-import { BayesianForecaster } from '../forecast/bayesian-forecaster';
-import { INFERENCE_CONFIGS } from '../forecast/model-config';
+import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
 import { readTrace } from '../trace/read-trace';
 import { generateSyntheticTrace } from '../trace/synthetic';
 import { parsePositiveInt, parseSeed, UsageError } from './parse-options';
@@ -40,7 +39,7 @@ export async function runTickCommand(args: string[]): Promise<{ report: TickRepo
   const report = runTickBench({
     source: trace.source,
     series: trace.functions.map((f) => f.counts),
-    forecaster: new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope),
+    forecaster: aquatopeForecaster(model),
     horizon: model.network.horizon,
     minutes: Array.from({ length: ticks }, (_, i) => at + i),
     seed,

@@ -38,6 +38,12 @@ export interface Forecaster {
   /** Minutes of history each window must hold (windows may be longer; only the last ones are read). */
   readonly historyMinutes: number;
   /**
+   * Minutes of the past it reads when a window holds them (>= `historyMinutes`;
+   * windows may be shorter, down to `historyMinutes`). Callers pass windows of
+   * min(minutes available, contextMinutes). Default: `historyMinutes`.
+   */
+  readonly contextMinutes?: number;
+  /**
    * Forecasts `horizon` minutes after each window. `rng` feeds any sampling
    * (Monte Carlo dropout); deterministic forecasters ignore it.
    * @throws RangeError when a window is shorter than `historyMinutes` or horizon < 1.

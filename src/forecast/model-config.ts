@@ -78,11 +78,11 @@ export const DEFAULT_TRAINING: TrainingConfig = Object.freeze({
 });
 
 /** The named ways to read a forecast: ours, and the 2023 code's. */
-export type InferenceName = 'aquatope' | 'aquatope-2023';
+export type InferenceName = 'aquatope-lstm' | 'aquatope-2023';
 
 export const INFERENCE_CONFIGS: Readonly<Record<InferenceName, InferenceConfig>> = Object.freeze({
-  /** Ours: 64 samples, Monte Carlo plus inherent noise variance, median as the point. */
-  aquatope: Object.freeze({ name: 'aquatope', samples: 64, addNoise: true, point: 'median' }),
+  /** Ours (the network of `aquatope`'s busy regime): 64 samples, Monte Carlo plus inherent noise variance, median as the point. */
+  'aquatope-lstm': Object.freeze({ name: 'aquatope-lstm', samples: 64, addNoise: true, point: 'median' }),
   /** The 2023 code: 128 samples, Monte Carlo variance only, the mean as the point. */
   'aquatope-2023': Object.freeze({ name: 'aquatope-2023', samples: 128, addNoise: false, point: 'mean' }),
 });

@@ -72,7 +72,8 @@ export interface AquatopeOptions {
   /**
    * Per function (by index; as many as the run has), invocation counts of the
    * minutes just before the run, oldest first, the last one the minute before
-   * minute 0. Only the last `historyMinutes` of the forecaster are read. Default:
+   * minute 0. Only the last `contextMinutes` of the forecaster (default its
+   * `historyMinutes`) are read. Default:
    * none (every function starts with no history).
    */
   readonly history?: readonly (Uint32Array | Float64Array)[];
@@ -90,7 +91,8 @@ export interface AquatopeOptions {
  *
  * At the tick of minute m it forecasts, in one batched call, every function with
  * at least one full input window (the forecaster's `historyMinutes` of counts of
- * minutes < m, ending at absolute minute originMinute + m), `horizonMinutes`
+ * minutes < m, ending at absolute minute originMinute + m; the window holds up
+ * to its `contextMinutes` when they have been seen), `horizonMinutes`
  * steps: step s is minute m + s. A step needs
  * {@link containersNeeded}(risk-quantile of its count, mean duration, risk)
  * containers: 0 when the quantile is below 0.5 invocations, else 1 plus the
@@ -141,7 +143,9 @@ export class AquatopePolicy implements PoolPolicy {
   private budgetMB = Number.POSITIVE_INFINITY;
   /** Minutes in a forecaster input window. */
   private windowMinutes = 0;
-  /** Per function: windowMinutes slots of pre-run history, then one slot per minute of the run. */
+  /** The forecaster's historyMinutes: a function is forecast once it has this many minutes of past. */
+  private needMinutes = 0;
+  /** Per function: windowMinutes slots of pre-run history (the forecaster's contextMinutes), then one slot per minute of the run. */
   private stride = 0;
   private counts = new Float64Array(0);
   /** Pre-run minutes of history per function (at most windowMinutes). */
@@ -199,20 +203,22 @@ export class AquatopePolicy implements PoolPolicy {
     this.loadMs = Math.max(0, ctx.prewarmLoadMs);
     this.memoryMB = Float64Array.from(ctx.memoryMB, (mb) => (mb > 0 ? mb : 0));
     this.budgetMB = ctx.clusterMemoryMB !== undefined && ctx.clusterMemoryMB > 0 ? AQUATOPE_MEMORY_SHARE * ctx.clusterMemoryMB : Number.POSITIVE_INFINITY;
-    this.windowMinutes = win;
-    this.stride = win + ctx.minutes;
+    const context = Math.max(win, this.memo.forecaster.contextMinutes ?? win);
+    this.needMinutes = win;
+    this.windowMinutes = context;
+    this.stride = context + ctx.minutes;
     this.counts = new Float64Array(n * this.stride);
     this.preMinutes = new Int32Array(n);
     if (h !== undefined) {
       for (let f = 0; f < n; f++) {
         const series = h[f];
-        const k = Math.min(win, series.length);
+        const k = Math.min(context, series.length);
         for (let i = 0; i < k; i++) {
           const v = series[series.length - k + i];
           if (!(v >= 0) || !Number.isFinite(v)) {
             throw new RangeError(`aquatope: history of function ${ctx.functionIds[f] ?? f} has count ${v} at ${series.length - k + i}`);
           }
-          this.counts[f * this.stride + win - k + i] = v;
+          this.counts[f * this.stride + context - k + i] = v;
         }
         this.preMinutes[f] = k;
       }
@@ -271,13 +277,13 @@ export class AquatopePolicy implements PoolPolicy {
   /** Forecasts every function with a full window, sizes its pool and prewarms the deficits. */
   onMinute(minute: number, nowMs: number, control: PoolControl): void {
     this.tickMinute = minute;
-    const win = this.windowMinutes;
     const windows: ForecastWindow[] = [];
     const keys: number[] = [];
     for (let f = 0; f < this.functionCount; f++) {
-      if (this.preMinutes[f] + minute >= win) {
-        const start = f * this.stride + minute;
-        windows.push({ counts: this.counts.subarray(start, start + win), endMinute: this.originMinute + minute });
+      const available = this.preMinutes[f] + minute;
+      if (available >= this.needMinutes) {
+        const end = f * this.stride + this.windowMinutes + minute;
+        windows.push({ counts: this.counts.subarray(end - Math.min(available, this.windowMinutes), end), endMinute: this.originMinute + minute });
         keys.push(f);
       } else {
         this.forecastReady[f] = 0;

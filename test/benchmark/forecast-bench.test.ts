@@ -32,12 +32,13 @@ interface Call {
   readonly firstDraw: number;
 }
 
-/** Records a copy of every window it is given (the bench reuses its buffers) and forecasts zeros. */
-function spy(name: string, historyMinutes: number): Forecaster & { readonly calls: Call[] } {
+/** Records a copy of every window it is given and forecasts zeros. */
+function spy(name: string, historyMinutes: number, contextMinutes?: number): Forecaster & { readonly calls: Call[] } {
   const calls: Call[] = [];
   return {
     name,
     historyMinutes,
+    ...(contextMinutes === undefined ? {} : { contextMinutes }),
     calls,
     forecast(windows: readonly ForecastWindow[], horizon: number, rng: Rng): CountForecast {
       calls.push({ windows: windows.map((w) => ({ counts: Float64Array.from(w.counts), endMinute: w.endMinute })), horizon, firstDraw: rng.next() });
@@ -77,6 +78,18 @@ describe('runForecastBench', () => {
         expect(lastIndex).toBeLessThan(t);
         expect(lastIndex).toBe(t - 1);
         expect(Array.from(w.counts)).toEqual(Array.from({ length: 10 }, (_, k) => 1000 * f + t - 10 + k));
+      });
+    });
+  });
+
+  it('gives a forecaster with contextMinutes windows of min(t, contextMinutes) minutes, still ending at t - 1', () => {
+    const s = spy('context', 10, 25);
+    bench({ series: codedSeries(2, 60), testMinutes: { start: 0, end: 60 }, forecasters: [s] });
+    expect(s.calls).toHaveLength(50);
+    s.calls.forEach((call, i) => {
+      const t = 10 + i;
+      call.windows.forEach((w, f) => {
+        expect(Array.from(w.counts)).toEqual(Array.from({ length: Math.min(t, 25) }, (_, k) => 1000 * f + t - Math.min(t, 25) + k));
       });
     });
   });

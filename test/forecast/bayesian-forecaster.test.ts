@@ -32,7 +32,7 @@ beforeAll(async () => {
 
 describe('BayesianForecaster', () => {
   it('gives one forecast per window and step, quantiles non-decreasing in q and >= 0', () => {
-    const f = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope);
+    const f = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']);
     const r = f.forecast([flat(0), flat(5), flat(300)], 12, new SeededRng(1));
     expect(r.windows).toBe(3);
     expect(r.horizon).toBe(12);
@@ -47,14 +47,14 @@ describe('BayesianForecaster', () => {
   });
 
   it('de-normalises to counts: an idle function forecasts 0, one at 1000 a minute forecasts about 1000', () => {
-    const r = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([flat(0), flat(1000)], 1, new SeededRng(2));
+    const r = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([flat(0), flat(1000)], 1, new SeededRng(2));
     expect(r.point(0, 0)).toBe(0);
     expect(r.point(1, 0)).toBeGreaterThan(700);
     expect(r.point(1, 0)).toBeLessThan(1400);
   });
 
   it('a timer firing twice every minute is forecast to within one invocation', () => {
-    const r = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([flat(2)], 12, new SeededRng(3));
+    const r = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([flat(2)], 12, new SeededRng(3));
     for (let s = 0; s < 12; s++) expect(Math.abs(r.point(0, s) - 2)).toBeLessThanOrEqual(1);
   });
 
@@ -71,7 +71,7 @@ describe('BayesianForecaster', () => {
     const smooth = new Float64Array(48).fill(20);
     // About the same recent level in log1p units (ln 21 vs (ln 11 + ln 41) / 2), very different noise.
     const noisy = Float64Array.from({ length: 48 }, (_, i) => (i % 2 === 0 ? 10 : 40));
-    const r = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast(
+    const r = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast(
       [
         { counts: smooth, endMinute: 600 },
         { counts: noisy, endMinute: 600 },
@@ -87,7 +87,7 @@ describe('BayesianForecaster', () => {
 
   it('cdf is the distribution its quantiles invert: the Poisson-lognormal mixture for ours, the rounded log1p-normal for aquatope-2023', () => {
     const win = [{ counts: Float64Array.from({ length: 48 }, (_, i) => 3 + (i % 4)), endMinute: 900 }];
-    const ours = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast(win, 1, new SeededRng(8));
+    const ours = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast(win, 1, new SeededRng(8));
     const old = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-2023']).forecast(win, 1, new SeededRng(8));
     if (!isLogNormal(ours) || !isLogNormal(old)) throw new Error('expected log-normal forecasts');
     const o = ours.logMoments(0, 0);
@@ -108,7 +108,7 @@ describe('BayesianForecaster', () => {
   it('ours adds the validation noise variance to the Monte Carlo variance; aquatope-2023 does not', () => {
     const counts = Float64Array.from({ length: 48 }, (_, i) => 10 + (i % 5));
     const win = [{ counts, endMinute: 700 }];
-    const ours = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast(win, 1, new SeededRng(6));
+    const ours = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast(win, 1, new SeededRng(6));
     const old = new BayesianForecaster(model, { ...INFERENCE_CONFIGS['aquatope-2023'], samples: 64 }).forecast(win, 1, new SeededRng(6));
     if (!isLogNormal(ours) || !isLogNormal(old)) throw new Error('expected log-normal forecasts');
     const local = localNoiseVariance(counts, 0, 48);
@@ -123,7 +123,7 @@ describe('BayesianForecaster', () => {
   });
 
   it('identical windows share one forecast', () => {
-    const r = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([flat(7), flat(3), flat(7)], 2, new SeededRng(8));
+    const r = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([flat(7), flat(3), flat(7)], 2, new SeededRng(8));
     expect(r.quantile(2, 1, 0.9)).toBe(r.quantile(0, 1, 0.9));
     expect(r.point(2, 0)).toBe(r.point(0, 0));
   });
@@ -144,11 +144,11 @@ describe('BayesianForecaster', () => {
     [13, 'horizon must be an integer in 1..12, got 13'],
     [1.5, 'horizon must be an integer in 1..12, got 1.5'],
   ])('horizon %p is rejected', (h, message) => {
-    expect(() => new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([flat(1)], h, new SeededRng(1))).toThrow(message);
+    expect(() => new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([flat(1)], h, new SeededRng(1))).toThrow(message);
   });
 
   it('a window shorter than 48 minutes is rejected, naming it', () => {
-    expect(() => new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([flat(1), flat(1, 47)], 1, new SeededRng(1))).toThrow(
+    expect(() => new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([flat(1), flat(1, 47)], 1, new SeededRng(1))).toThrow(
       'window 1 has 47 minutes; the model needs 48',
     );
   });
@@ -160,7 +160,7 @@ describe('BayesianForecaster', () => {
       const loaded = await loadForecastModel(dir);
       expect(loaded.noiseVariance).toEqual(model.noiseVariance);
       const win = [flat(3), { counts: Float64Array.from({ length: 60 }, (_, i) => (i * 7) % 13), endMinute: 1234 }];
-      for (const cfg of [INFERENCE_CONFIGS.aquatope, INFERENCE_CONFIGS['aquatope-2023']]) {
+      for (const cfg of [INFERENCE_CONFIGS['aquatope-lstm'], INFERENCE_CONFIGS['aquatope-2023']]) {
         const a = new BayesianForecaster(model, cfg).forecast(win, 12, new SeededRng(11));
         const b = new BayesianForecaster(loaded, cfg).forecast(win, 12, new SeededRng(11));
         for (let w = 0; w < 2; w++) {

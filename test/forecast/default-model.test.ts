@@ -19,14 +19,14 @@ describe('the committed default forecaster', () => {
   // minute) is forecast a few percent off: the network's small bias on a flat window is
   // multiplied by the scale floor (BENCHMARKS.md, forecaster).
   it.each([1, 2, 5])('a timer firing %p times every minute is forecast to within one invocation for all 12 minutes', (rate) => {
-    const f = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope);
+    const f = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']);
     const r = f.forecast([{ counts: new Float64Array(48).fill(rate), endMinute: 5000 }], 12, new SeededRng(rate));
     for (let s = 0; s < 12; s++) expect(Math.abs(r.point(0, s) - rate)).toBeLessThanOrEqual(1);
   });
 
   it('a timer firing once every 5 minutes is forecast to within one invocation for all 12 minutes', () => {
     const counts = Float64Array.from({ length: 48 }, (_, i) => (i % 5 === 2 ? 1 : 0));
-    const r = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([{ counts, endMinute: 3000 }], 12, new SeededRng(7));
+    const r = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([{ counts, endMinute: 3000 }], 12, new SeededRng(7));
     for (let s = 0; s < 12; s++) {
       const actual = (48 + s) % 5 === 2 ? 1 : 0;
       expect(Math.abs(r.point(0, s) - actual)).toBeLessThanOrEqual(1);
@@ -34,7 +34,7 @@ describe('the committed default forecaster', () => {
   });
 
   it('a function idle for the whole window is forecast idle', () => {
-    const r = new BayesianForecaster(model, INFERENCE_CONFIGS.aquatope).forecast([{ counts: new Float64Array(48), endMinute: 777 }], 12, new SeededRng(1));
+    const r = new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']).forecast([{ counts: new Float64Array(48), endMinute: 777 }], 12, new SeededRng(1));
     for (let s = 0; s < 12; s++) expect(r.point(0, s)).toBe(0);
   });
 

@@ -334,6 +334,22 @@ describe('AquatopePolicy in the simulator', () => {
     });
   });
 
+  it('gives a forecaster with contextMinutes windows of up to that many minutes, pre-run history included', () => {
+    const w = randomWorkload(3, 3, 30);
+    const s = generateArrivals(w, new SeededRng(4));
+    const counts = countsOf(s, 3, 30);
+    const rng = new SeededRng(8);
+    const history = [0, 1, 2].map(() => Uint32Array.from({ length: 12 }, () => rng.int(6)));
+    // Needs 10 minutes, reads up to 15: 12 of history at minute 0, then 13, 14, 15, 15, ...
+    const spy = new FakeForecaster('context', 10, (c) => c[c.length - 1], 15);
+    simulate(w, s, build(0.9, spy, { history }), cluster);
+    expect(spy.calls).toHaveLength(30);
+    spy.calls.forEach((call, m) => {
+      const len = Math.min(12 + m, 15);
+      expect(call.counts).toEqual(counts.map((c, f) => [...Array.from(history[f]), ...c].slice(12 + m - len, 12 + m)));
+    });
+  });
+
   it('turns the cold starts of a 15-minute timer into warm starts on prewarmed containers, where openwhisk-default has only cold ones', () => {
     const minutes = 180;
     const fires = (m: number): boolean => (((m % 15) + 15) % 15) === 7;

@@ -26,6 +26,8 @@ export class FakeForecaster implements Forecaster {
     readonly name: string,
     readonly historyMinutes: number,
     private readonly rule: FakeRule,
+    /** Minutes it asks for when the caller has them (see Forecaster.contextMinutes). */
+    readonly contextMinutes?: number,
   ) {}
 
   forecast(windows: readonly ForecastWindow[], horizon: number, rng: Rng): CountForecast {

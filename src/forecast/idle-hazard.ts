@@ -1,0 +1,221 @@
+import type { CountForecast, ForecastWindow, Forecaster } from './forecast-types';
+
+/** Default minutes of the past read when a window holds them: one day. */
+export const DEFAULT_HAZARD_CONTEXT_MINUTES = 1440;
+
+/** Default prior strength, in pseudo-gaps, that pulls each idle-time hazard towards the function's overall rate. */
+export const DEFAULT_HAZARD_PRIOR_GAPS = 2;
+
+/** Default number of the latest non-zero minutes whose counts make the count-given-an-arrival distribution. */
+export const DEFAULT_HAZARD_COUNT_SAMPLES = 64;
+
+/** Settings of {@link IdleHazardForecaster}. */
+export interface IdleHazardOptions {
+  /** Minutes of each window read at most (its last ones); default {@link DEFAULT_HAZARD_CONTEXT_MINUTES}. */
+  readonly contextMinutes?: number;
+  /** Prior strength alpha, pseudo-gaps; default {@link DEFAULT_HAZARD_PRIOR_GAPS}. */
+  readonly priorGaps?: number;
+  /** Non-zero minutes whose counts are kept; default {@link DEFAULT_HAZARD_COUNT_SAMPLES}. */
+  readonly countSamples?: number;
+  /** Minimum window length, minutes; default 48 (the network's input window, so both regimes see the same windows). */
+  readonly historyMinutes?: number;
+}
+
+/**
+ * The idle-time forecaster of sparse functions: whether a minute has any
+ * invocation follows the function's own idle-time distribution, and how many
+ * it has, given one, follows its own recent non-zero counts.
+ *
+ * A gap is a run of k >= 0 zero minutes between two non-zero minutes. From the
+ * window (its last `contextMinutes`) the discrete hazard of ending a gap after
+ * k zero minutes is estimated with a Beta prior centred on the function's
+ * overall share of non-zero minutes theta = (m + 1/2) / (L + 1) (m non-zero
+ * minutes in L):
+ *
+ *     h(k) = (d_k + alpha theta) / (n_k + alpha)
+ *
+ * with d_k the complete gaps of length k and n_k the gaps (the current,
+ * unfinished one included, as censored) at least k long. The current gap is a
+ * zero minutes old, so the first arrival comes at step s with probability
+ * f(s) = h(a + s) prod_{j<s} (1 - h(a + j)), and a later step is non-zero
+ * either through that first arrival or a renewal after an earlier one:
+ *
+ *     u(s) = f(s) + sum_{j<s} f(j) r(s - j),   r(m) = g(m-1) + sum_{k<=m-2} g(k) r(m-1-k)
+ *
+ * (g(k) = h(k) prod_{j<k} (1 - h(j)), the gap distribution). The count is 0
+ * with probability 1 - u(s), else drawn from the empirical distribution of the
+ * last `countSamples` non-zero counts (a single 1 when there are none). A
+ * timer (every gap the same) gets u near 1 exactly at its period and near 0
+ * between; a function idle all day gets u ~ 1 / (2L). Deterministic, no
+ * training: everything comes from the window itself.
+ */
+export class IdleHazardForecaster implements Forecaster {
+  readonly name = 'idle-hazard';
+  readonly historyMinutes: number;
+  /** Minutes of each window read at most. */
+  readonly contextMinutes: number;
+  private readonly alpha: number;
+  private readonly countSamples: number;
+
+  constructor(options: IdleHazardOptions = {}) {
+    this.historyMinutes = positiveInteger('historyMinutes', options.historyMinutes ?? 48);
+    this.contextMinutes = positiveInteger('contextMinutes', options.contextMinutes ?? DEFAULT_HAZARD_CONTEXT_MINUTES);
+    this.countSamples = positiveInteger('countSamples', options.countSamples ?? DEFAULT_HAZARD_COUNT_SAMPLES);
+    const alpha = options.priorGaps ?? DEFAULT_HAZARD_PRIOR_GAPS;
+    if (!(alpha > 0) || !Number.isFinite(alpha)) throw new RangeError(`idle-hazard: priorGaps must be a finite number > 0, got ${alpha}`);
+    this.alpha = alpha;
+    if (this.contextMinutes < this.historyMinutes) {
+      throw new RangeError(`idle-hazard: contextMinutes (${this.contextMinutes}) must be at least historyMinutes (${this.historyMinutes})`);
+    }
+  }
+
+  forecast(windows: readonly ForecastWindow[], horizon: number): CountForecast {
+    if (!Number.isSafeInteger(horizon) || horizon < 1) throw new RangeError(`idle-hazard: horizon must be an integer >= 1, got ${horizon}`);
+    const n = windows.length;
+    const arrival = new Float64Array(n * horizon);
+    // Each window's kept non-zero counts, ascending, in one flat array: window w owns [offsets[w], offsets[w + 1]).
+    const offsets = new Int32Array(n + 1);
+    let positive = new Float64Array(Math.max(16, n * 4));
+    windows.forEach((win, w) => {
+      const c = win.counts;
+      if (c.length < this.historyMinutes) {
+        throw new RangeError(`idle-hazard: window ${w} holds ${c.length} minutes, needs at least ${this.historyMinutes}`);
+      }
+      const from = Math.max(0, c.length - this.contextMinutes);
+      const kept = this.arrivalProbabilities(c, from, horizon, arrival.subarray(w * horizon, (w + 1) * horizon));
+      const at = offsets[w];
+      if (at + kept.length > positive.length) {
+        const grown = new Float64Array(Math.max(2 * positive.length, at + kept.length));
+        grown.set(positive);
+        positive = grown;
+      }
+      positive.set(kept, at);
+      offsets[w + 1] = at + kept.length;
+    });
+    return new HazardCountForecast(n, horizon, arrival, offsets, positive.slice(0, offsets[n]));
+  }
+
+  /**
+   * Writes u(0..horizon-1) of `c[from..]` into `out` and returns the sorted
+   * counts of its latest non-zero minutes.
+   */
+  private arrivalProbabilities(c: Float64Array, from: number, horizon: number, out: Float64Array): Float64Array {
+    const len = c.length - from;
+    // Gap lengths: complete ones counted in d, the current one is `age` minutes old.
+    const d = new Float64Array(len + 1);
+    let nonZero = 0;
+    let last = -1;
+    for (let i = from; i < c.length; i++) {
+      const v = c[i];
+      if (!(v >= 0) || !Number.isFinite(v)) throw new RangeError(`idle-hazard: count ${v} at window minute ${i} is not a finite count >= 0`);
+      if (v > 0) {
+        if (last >= 0) {
+          d[i - last - 1] += 1;
+        }
+        last = i;
+        nonZero++;
+      }
+    }
+    const age = last >= 0 ? c.length - 1 - last : len;
+    const theta = (nonZero + 0.5) / (len + 1);
+    // atLeast[k]: complete gaps of length >= k, from the tail sums of d.
+    const atLeast = new Float64Array(len + 2);
+    for (let k = len; k >= 0; k--) atLeast[k] = atLeast[k + 1] + d[k];
+    const alpha = this.alpha;
+    const hazard = (k: number): number => {
+      const dk = k <= len ? d[k] : 0;
+      const nk = (k <= len ? atLeast[k] : 0) + (age > k ? 1 : 0);
+      return (dk + alpha * theta) / (nk + alpha);
+    };
+    // First arrival f(s), gap distribution g(k) and renewal r(m) over the horizon.
+    const f = new Float64Array(horizon);
+    let survive = 1;
+    for (let s = 0; s < horizon; s++) {
+      const h = hazard(age + s);
+      f[s] = survive * h;
+      survive *= 1 - h;
+    }
+    const g = new Float64Array(horizon);
+    survive = 1;
+    for (let k = 0; k < horizon; k++) {
+      const h = hazard(k);
+      g[k] = survive * h;
+      survive *= 1 - h;
+    }
+    const r = new Float64Array(horizon);
+    for (let m = 1; m < horizon; m++) {
+      let v = g[m - 1];
+      for (let k = 0; k <= m - 2; k++) v += g[k] * r[m - 1 - k];
+      r[m] = v;
+    }
+    for (let s = 0; s < horizon; s++) {
+      let u = f[s];
+      for (let j = 0; j < s; j++) u += f[j] * r[s - j];
+      out[s] = Math.min(1, Math.max(0, u));
+    }
+    // Counts of the latest non-zero minutes.
+    const kept: number[] = [];
+    for (let i = c.length - 1; i >= from && kept.length < this.countSamples; i--) if (c[i] > 0) kept.push(c[i]);
+    if (kept.length === 0) kept.push(1);
+    return Float64Array.from(kept).sort();
+  }
+}
+
+/** u(s) per window and step, with each window's sorted non-zero counts. */
+class HazardCountForecast implements CountForecast {
+  constructor(
+    readonly windows: number,
+    readonly horizon: number,
+    private readonly arrival: Float64Array,
+    /** Window w's sorted counts are positive[offsets[w] .. offsets[w + 1]). */
+    private readonly offsets: Int32Array,
+    private readonly positive: Float64Array,
+  ) {}
+
+  /** P(at least one invocation in step `step` of window `window`). */
+  arrivalProbability(window: number, step: number): number {
+    this.check(window, step);
+    return this.arrival[window * this.horizon + step];
+  }
+
+  /** The median (what MAE scores). */
+  point(window: number, step: number): number {
+    return this.quantile(window, step, 0.5);
+  }
+
+  quantile(window: number, step: number, q: number): number {
+    if (!(q > 0 && q < 1)) throw new RangeError(`quantile: q must be in (0, 1), got ${q}`);
+    const u = this.arrivalProbability(window, step);
+    if (q <= 1 - u) return 0;
+    const lo = this.offsets[window];
+    const m = this.offsets[window + 1] - lo;
+    // Smallest kept count k with (1 - u) + u F(k) >= q, F the empirical distribution of the kept counts.
+    const need = (q - (1 - u)) / u;
+    const idx = Math.min(m - 1, Math.max(0, Math.ceil(need * m - 1e-9) - 1));
+    return this.positive[lo + idx];
+  }
+
+  cdf(window: number, step: number, k: number): number {
+    const u = this.arrivalProbability(window, step);
+    if (k < 0) return 0;
+    const lo = this.offsets[window];
+    const hi = this.offsets[window + 1];
+    let below = lo;
+    while (below < hi && this.positive[below] <= k) below++;
+    return 1 - u + (u * (below - lo)) / (hi - lo);
+  }
+
+  private check(window: number, step: number): void {
+    if (!Number.isInteger(window) || window < 0 || window >= this.windows) {
+      throw new RangeError(`window must be an integer in [0, ${this.windows}), got ${window}`);
+    }
+    if (!Number.isInteger(step) || step < 0 || step >= this.horizon) {
+      throw new RangeError(`step must be an integer in [0, ${this.horizon}), got ${step}`);
+    }
+  }
+}
+
+function positiveInteger(what: string, n: number): number {
+  if (!Number.isSafeInteger(n) || n < 1) throw new RangeError(`idle-hazard: ${what} must be an integer >= 1, got ${n}`);
+  return n;
+}
