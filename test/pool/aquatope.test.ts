@@ -319,34 +319,34 @@ describe('AquatopePolicy in the simulator', () => {
     }
   });
 
-  it('starts forecasting at minute 0 from the pre-run history, then slides into the observed minutes', () => {
+  /** Runs 3 functions for 30 minutes with 12 minutes of random pre-run history; returns each function's history followed by its observed counts. */
+  function runWithHistory(spy: FakeForecaster): number[][] {
     const w = randomWorkload(3, 3, 30);
     const s = generateArrivals(w, new SeededRng(4));
-    const counts = countsOf(s, 3, 30);
     const rng = new SeededRng(8);
     const history = [0, 1, 2].map(() => Uint32Array.from({ length: 12 }, () => rng.int(6)));
-    const spy = lastValueForecaster(10);
     simulate(w, s, build(0.9, spy, { history }), cluster);
+    return countsOf(s, 3, 30).map((c, f) => [...Array.from(history[f]), ...c]);
+  }
+
+  it('starts forecasting at minute 0 from the pre-run history, then slides into the observed minutes', () => {
+    const spy = lastValueForecaster(10);
+    const past = runWithHistory(spy);
     expect(spy.calls).toHaveLength(30);
     spy.calls.forEach((call, m) => {
       expect(call.endMinutes).toEqual([m, m, m]);
-      expect(call.counts).toEqual(counts.map((c, f) => [...Array.from(history[f]), ...c].slice(12 + m - 10, 12 + m)));
+      expect(call.counts).toEqual(past.map((p) => p.slice(12 + m - 10, 12 + m)));
     });
   });
 
   it('gives a forecaster with contextMinutes windows of up to that many minutes, pre-run history included', () => {
-    const w = randomWorkload(3, 3, 30);
-    const s = generateArrivals(w, new SeededRng(4));
-    const counts = countsOf(s, 3, 30);
-    const rng = new SeededRng(8);
-    const history = [0, 1, 2].map(() => Uint32Array.from({ length: 12 }, () => rng.int(6)));
     // Needs 10 minutes, reads up to 15: 12 of history at minute 0, then 13, 14, 15, 15, ...
     const spy = new FakeForecaster('context', 10, (c) => c[c.length - 1], 15);
-    simulate(w, s, build(0.9, spy, { history }), cluster);
+    const past = runWithHistory(spy);
     expect(spy.calls).toHaveLength(30);
     spy.calls.forEach((call, m) => {
       const len = Math.min(12 + m, 15);
-      expect(call.counts).toEqual(counts.map((c, f) => [...Array.from(history[f]), ...c].slice(12 + m - len, 12 + m)));
+      expect(call.counts).toEqual(past.map((p) => p.slice(12 + m - len, 12 + m)));
     });
   });
 
