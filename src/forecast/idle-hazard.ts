@@ -75,6 +75,8 @@ export class IdleHazardForecaster implements Forecaster {
     const arrival = new Float64Array(n * horizon);
     // Each window's kept non-zero counts, ascending, in one flat array: window w owns [offsets[w], offsets[w + 1]).
     const offsets = new Int32Array(n + 1);
+    // Gap histograms, reused by every window of the call (a window reads at most contextMinutes).
+    const scratch = { d: new Float64Array(this.contextMinutes + 1), atLeast: new Float64Array(this.contextMinutes + 2) };
     let positive = new Float64Array(Math.max(16, n * 4));
     windows.forEach((win, w) => {
       const c = win.counts;
@@ -82,7 +84,7 @@ export class IdleHazardForecaster implements Forecaster {
         throw new RangeError(`idle-hazard: window ${w} holds ${c.length} minutes, needs at least ${this.historyMinutes}`);
       }
       const from = Math.max(0, c.length - this.contextMinutes);
-      const kept = this.arrivalProbabilities(c, from, horizon, arrival.subarray(w * horizon, (w + 1) * horizon));
+      const kept = this.arrivalProbabilities(c, from, horizon, arrival.subarray(w * horizon, (w + 1) * horizon), scratch);
       const at = offsets[w];
       if (at + kept.length > positive.length) {
         const grown = new Float64Array(Math.max(2 * positive.length, at + kept.length));
@@ -99,10 +101,17 @@ export class IdleHazardForecaster implements Forecaster {
    * Writes u(0..horizon-1) of `c[from..]` into `out` and returns the sorted
    * counts of its latest non-zero minutes.
    */
-  private arrivalProbabilities(c: Float64Array, from: number, horizon: number, out: Float64Array): Float64Array {
+  private arrivalProbabilities(
+    c: Float64Array,
+    from: number,
+    horizon: number,
+    out: Float64Array,
+    scratch: { readonly d: Float64Array; readonly atLeast: Float64Array },
+  ): Float64Array {
     const len = c.length - from;
     // Gap lengths: complete ones counted in d, the current one is `age` minutes old.
-    const d = new Float64Array(len + 1);
+    const d = scratch.d;
+    d.fill(0, 0, len + 1);
     let nonZero = 0;
     let last = -1;
     for (let i = from; i < c.length; i++) {
@@ -119,7 +128,8 @@ export class IdleHazardForecaster implements Forecaster {
     const age = last >= 0 ? c.length - 1 - last : len;
     const theta = (nonZero + 0.5) / (len + 1);
     // atLeast[k]: complete gaps of length >= k, from the tail sums of d.
-    const atLeast = new Float64Array(len + 2);
+    const atLeast = scratch.atLeast;
+    atLeast[len + 1] = 0;
     for (let k = len; k >= 0; k--) atLeast[k] = atLeast[k + 1] + d[k];
     const alpha = this.alpha;
     const hazard = (k: number): number => {

@@ -86,6 +86,20 @@ describe('IdleHazardForecaster', () => {
     }
   });
 
+  it('forecasts a window in a batch exactly as on its own (shared buffers carry nothing over)', () => {
+    const g = new SeededRng(3);
+    const windows = Array.from({ length: 12 }, (_, i) => win(Array.from({ length: 60 + 40 * i }, () => (g.next() < 0.3 ? 1 + Math.floor(g.next() * 3) : 0))));
+    const f = new IdleHazardForecaster();
+    const batch = f.forecast(windows.slice().reverse(), 3);
+    windows.forEach((w, i) => {
+      const alone = f.forecast([w], 3);
+      for (let s = 0; s < 3; s++) {
+        expect(batch.cdf(windows.length - 1 - i, s, 0)).toBe(alone.cdf(0, s, 0));
+        expect(batch.quantile(windows.length - 1 - i, s, 0.95)).toBe(alone.quantile(0, s, 0.95));
+      }
+    });
+  });
+
   it('is deterministic: the generator is not read', () => {
     const counts = [0, 1, 0, 0, 3, 0, ...new Array<number>(60).fill(0)];
     const f: Forecaster = new IdleHazardForecaster();
