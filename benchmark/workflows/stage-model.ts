@@ -68,8 +68,22 @@ export function isOutOfMemory(model: StageModel, memoryMB: number): boolean {
   return memoryMB < model.fit.floorMB;
 }
 
+/**
+ * The peak memory a run reports at a memory limit, MB: its working set when
+ * the limit leaves room, all of the limit when it does not (the runtime
+ * collects harder and fills what it is given, down to the floor, and dies
+ * at the limit below the floor).
+ */
+export function peakMemoryMB(model: StageModel, memoryMB: number): number {
+  return Math.min(memoryMB, model.fit.workingSetMB);
+}
+
 /** Draws one run of the stage at `config` (two `rng.next()` calls). */
 export function runStageModel(model: StageModel, config: StageConfig, rng: Rng): StageRun {
   const median = stageMedianMs(model, config);
-  return { latencyMs: median * Math.exp(model.fit.sigma * standardNormal(rng)), outOfMemory: isOutOfMemory(model, config.memoryMB) };
+  return {
+    latencyMs: median * Math.exp(model.fit.sigma * standardNormal(rng)),
+    outOfMemory: isOutOfMemory(model, config.memoryMB),
+    peakMemoryMB: peakMemoryMB(model, config.memoryMB),
+  };
 }

@@ -59,6 +59,13 @@ export interface FitGaussianProcessOptions {
   readonly warmStart?: GpHyperparameters;
   /** L-BFGS iterations per start. Default 50. */
   readonly maxIterations?: number;
+  /**
+   * Least output scale, raw units: outputs are divided by max(this, their
+   * sample sd), so a few nearly equal outputs do not make the prior claim
+   * the function is nearly constant everywhere. Default 0 (the sample sd; 1
+   * when it is 0).
+   */
+  readonly minOutputScale?: number;
 }
 
 /** A Gaussian process conditioned on its training data. */
@@ -106,7 +113,8 @@ interface Standardised {
   readonly noise: Float64Array | undefined;
 }
 
-function standardise(x: readonly (readonly number[])[], y: readonly number[], noiseVariances: readonly number[] | undefined): Standardised {
+function standardise(x: readonly (readonly number[])[], y: readonly number[], noiseVariances: readonly number[] | undefined, minOutputScale = 0): Standardised {
+  if (!(minOutputScale >= 0) || !Number.isFinite(minOutputScale)) throw new RangeError(`gaussian process: minOutputScale must be a finite number >= 0, got ${minOutputScale}`);
   const n = x.length;
   if (n === 0) throw new RangeError('gaussian process: no training points');
   if (y.length !== n) throw new RangeError(`gaussian process: ${n} inputs and ${y.length} outputs`);
@@ -126,7 +134,7 @@ function standardise(x: readonly (readonly number[])[], y: readonly number[], no
   let ss = 0;
   for (const v of y) ss += (v - mean) ** 2;
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  const scale = sd > 1e-10 * Math.abs(mean) && sd > 0 ? sd : 1;
+  const scale = Math.max(minOutputScale, sd > 1e-10 * Math.abs(mean) && sd > 0 ? sd : 1);
   const z = Float64Array.from(y, (v) => (v - mean) / scale);
   const noise = noiseVariances === undefined ? undefined : Float64Array.from(noiseVariances, (v) => v / (scale * scale));
   return { mean, scale, z, noise };
@@ -262,6 +270,7 @@ function condition(
  * A Gaussian process with fixed hyperparameters (standardised units),
  * conditioned on `x` (unit cube) and `y` (raw units).
  * @param noiseVariances known per-point noise variances, raw units squared (see {@link FitGaussianProcessOptions}).
+ * @param minOutputScale see {@link FitGaussianProcessOptions.minOutputScale}.
  * @throws RangeError on empty or mismatched data, points outside the unit cube, non-finite outputs or bad hyperparameters;
  *   NotPositiveDefiniteError when the covariance cannot be factored even with jitter.
  */
@@ -270,8 +279,9 @@ export function gaussianProcessWithHyperparameters(
   y: readonly number[],
   hyperparameters: GpHyperparameters,
   noiseVariances?: readonly number[],
+  minOutputScale?: number,
 ): GaussianProcess {
-  const data = standardise(x, y, noiseVariances);
+  const data = standardise(x, y, noiseVariances, minOutputScale);
   checkHyperparameters(hyperparameters, x[0].length);
   const ml = new MarginalLikelihood(x, data.z, data.noise);
   return condition(x, data, ml, hyperparameters);
@@ -299,7 +309,7 @@ function logUniform(rng: Rng, min: number, max: number): number {
  *   Error when no start gives a finite likelihood.
  */
 export function fitGaussianProcess(x: readonly (readonly number[])[], y: readonly number[], options: FitGaussianProcessOptions): GaussianProcess {
-  const data = standardise(x, y, options.noiseVariances);
+  const data = standardise(x, y, options.noiseVariances, options.minOutputScale);
   const dims = x[0].length;
   const restarts = options.restarts ?? (options.warmStart === undefined ? 2 : 1);
   const maxIterations = options.maxIterations ?? 50;

@@ -62,6 +62,12 @@ export interface StageRun {
   readonly latencyMs: number;
   /** The stage needed more memory than its limit and failed. */
   readonly outOfMemory: boolean;
+  /**
+   * Peak memory the run used, MB, when the platform reports it (Lambda's
+   * "Max Memory Used"; the aquatope action wrapper's maxRSS); undefined when
+   * not reported.
+   */
+  readonly peakMemoryMB?: number;
 }
 
 /** A workflow the resource manager can tune. */
