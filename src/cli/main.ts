@@ -6,6 +6,8 @@ import { SingleBar } from 'cli-progress';
 import { runKeepaliveBench, type KeepaliveReport } from '../../benchmark/keepalive-bench';
 import { keepalivePlotSvg } from '../../benchmark/report/keepalive-plot';
 import { keepaliveMarkdown } from '../../benchmark/report/keepalive-table';
+import { boMarkdown } from '../../benchmark/report/bo-table';
+import { BoUsageError, parseBoArgs, runBoCommand, summaryMarkdown, type BoCommand } from './bo-command';
 import { POLICY_NAMES_HELP, validatePolicyNames } from '../pool/policy-registry';
 import { clusterConfig } from '../sim/cluster-config';
 import { loadWorkload } from './load-workload';
@@ -26,6 +28,7 @@ const USAGE = `usage:
   aquatope bench keepalive [options] run keep-alive/prewarm policies on the same arrivals
   aquatope bench forecast [options]  score the forecaster, aquatope-2023 and naive baselines on held-out minutes
   aquatope bench tick [options]      time one forecasting tick for every function (the forecaster action's minute)
+  aquatope bench bo [options]        tune workflows' CPU and memory with every method against the true optimum
   aquatope train [options]           train the forecaster and write it with its model card
 
 bench keepalive options:
@@ -40,6 +43,14 @@ bench keepalive options:
   --invokers N        invokers in the simulated cluster (default 10)
   --invoker-memory MB user memory per invoker (default 32768)
   --model DIR         forecaster of the aquatope@<risk> policies (default: the committed models/default)
+
+bench bo options:
+  --workflow NAME     a modelled workflow (ml-inference, video-pipeline, social-network), a comma list, or all
+  --profile FILE      a measured profile instead (its own target; see README "Profiles")
+  --qos LEVEL         tight, medium (default), loose, a comma list, or all (modelled workflows only)
+  --seeds K           runs per method, seeds 1..K (default 10)
+  --methods a,b,...   aquatope, max-resources, power-tuning, power-tuning-qos, cherrypick, aquatope-2023, random (default all)
+  --out DIR           where bo.json, bo.md and bo.svg go, one folder per workflow and level when several (default reports/bo)
 
 ${FORECAST_OPTIONS_HELP}
 ${TICK_OPTIONS_HELP}
@@ -202,7 +213,21 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`report written to ${out}/forecast.{json,md}\n`);
         return 0;
       }
-      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick`);
+      if (kind === 'bo') {
+        let cmd: BoCommand;
+        try {
+          cmd = parseBoArgs(opts);
+        } catch (e) {
+          if (e instanceof BoUsageError) throw new UsageError(e.message);
+          throw e;
+        }
+        const { reports, out } = await runBoCommand(cmd, (line) => process.stderr.write(`${line}\n`));
+        for (const r of reports) process.stdout.write(`${boMarkdown(r)}\n`);
+        if (reports.length > 1) process.stdout.write(summaryMarkdown(reports));
+        process.stderr.write(`reports written under ${out}\n`);
+        return 0;
+      }
+      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick, bo`);
       const { report, out } = await keepalive(parseKeepalive(opts));
       process.stdout.write(keepaliveMarkdown(report));
       process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);
