@@ -61,9 +61,9 @@ export interface FitGaussianProcessOptions {
   readonly maxIterations?: number;
   /**
    * Least output scale, raw units: outputs are divided by max(this, their
-   * sample sd), so a few nearly equal outputs do not make the prior claim
-   * the function is nearly constant everywhere. Default 0 (the sample sd; 1
-   * when it is 0).
+   * sample sd) (by this alone when the outputs are all equal), so a few
+   * nearly equal outputs do not make the prior claim the function is nearly
+   * constant everywhere. Default 0 (the sample sd; 1 when it is 0).
    */
   readonly minOutputScale?: number;
 }
@@ -134,7 +134,8 @@ function standardise(x: readonly (readonly number[])[], y: readonly number[], no
   let ss = 0;
   for (const v of y) ss += (v - mean) ** 2;
   const sd = n > 1 ? Math.sqrt(ss / (n - 1)) : 0;
-  const scale = Math.max(minOutputScale, sd > 1e-10 * Math.abs(mean) && sd > 0 ? sd : 1);
+  const spread = sd > 1e-10 * Math.abs(mean) && sd > 0 ? sd : minOutputScale > 0 ? minOutputScale : 1;
+  const scale = Math.max(minOutputScale, spread);
   const z = Float64Array.from(y, (v) => (v - mean) / scale);
   const noise = noiseVariances === undefined ? undefined : Float64Array.from(noiseVariances, (v) => v / (scale * scale));
   return { mean, scale, z, noise };

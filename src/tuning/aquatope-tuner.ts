@@ -51,7 +51,7 @@ export interface AquatopeTunerOptions {
   readonly undecided: number;
   /** Safe set: only propose configurations feasible with probability >= 1 - delta. Default 0.05. */
   readonly safetyDelta: number;
-  /** Deploy only configurations feasible with at least this probability. Default 0.95. */
+  /** Deploy only configurations feasible with at least this probability. Default 0.99. */
   readonly recommendFeasibility: number;
   /** Deploy only configurations with at least this many invocations of their own (the best candidate is replicated up to it first). Default 6. */
   readonly verifiedInvocations: number;
@@ -76,7 +76,7 @@ export const DEFAULTS: AquatopeTunerOptions = {
   maxInvocationsPerConfig: 15,
   undecided: 0.1,
   safetyDelta: 0.05,
-  recommendFeasibility: 0.95,
+  recommendFeasibility: 0.99,
   verifiedInvocations: 6,
   stopFraction: 0.0001,
   minProbes: 15,

@@ -19,7 +19,7 @@
  * out and the smallest that did not, log-uniform in between, and taken to be
  * at least half the working set. Pure apart from the fit's Rng.
  */
-import { defaultHyperparameters, fitGaussianProcess, gaussianProcessWithHyperparameters, type GaussianProcess } from '../bo/gaussian-process';
+import { fitGaussianProcess, gaussianProcessWithHyperparameters, type GaussianProcess, type GpHyperparameters } from '../bo/gaussian-process';
 import type { Rng } from '../core/rng';
 import type { StageConfig } from '../workflow/workflow-types';
 import type { ProbeGroup } from './probe-groups';
@@ -40,6 +40,13 @@ export const CPU_BOUND_EXPONENT = 0.5;
  * every other configuration.
  */
 export const MIN_LOG_SCALE = 0.5;
+
+/**
+ * Hyperparameters before there are {@link MIN_POINTS_TO_FIT} points to fit
+ * them to: lengthscale 1 (a run time varies smoothly over a stage's whole
+ * range), signal variance 1 (in units of {@link MIN_LOG_SCALE}), noise 1e-3.
+ */
+export const EARLY_HYPERPARAMETERS: GpHyperparameters = { lengthscales: [1, 1], signalVariance: 1, noiseVariance: 1e-3 };
 
 /** Fewest distinct configurations before the hyperparameters are fitted (before: the defaults). */
 export const MIN_POINTS_TO_FIT = 3;
@@ -104,7 +111,7 @@ export function fitStageLatencyModel(groups: readonly ProbeGroup[], stage: numbe
   const noise = points.map((p) => (logSd * logSd) / p.n);
   const gp =
     points.length < MIN_POINTS_TO_FIT
-      ? gaussianProcessWithHyperparameters(px, py, defaultHyperparameters(2), noise, MIN_LOG_SCALE)
+      ? gaussianProcessWithHyperparameters(px, py, EARLY_HYPERPARAMETERS, noise, MIN_LOG_SCALE)
       : fitGaussianProcess(px, py, { rng, noiseVariances: noise, restarts: 1, maxIterations: 40, minOutputScale: MIN_LOG_SCALE });
   return { gp, logSd, maxOutOfMemoryMB, minFittingMB, workingSetMB };
 }
