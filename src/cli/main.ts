@@ -7,6 +7,8 @@ import { runKeepaliveBench, type KeepaliveReport } from '../../benchmark/keepali
 import { keepalivePlotSvg } from '../../benchmark/report/keepalive-plot';
 import { keepaliveMarkdown } from '../../benchmark/report/keepalive-table';
 import { boMarkdown } from '../../benchmark/report/bo-table';
+import { runBoStepBench } from '../../benchmark/bo-step-bench';
+import { lookupWorkflow } from '../../benchmark/workflows';
 import { BoUsageError, parseBoArgs, runBoCommand, summaryMarkdown, type BoCommand } from './bo-command';
 import { POLICY_NAMES_HELP, validatePolicyNames } from '../pool/policy-registry';
 import { clusterConfig } from '../sim/cluster-config';
@@ -29,6 +31,8 @@ const USAGE = `usage:
   aquatope bench forecast [options]  score the forecaster, aquatope-2023 and naive baselines on held-out minutes
   aquatope bench tick [options]      time one forecasting tick for every function (the forecaster action's minute)
   aquatope bench bo [options]        tune workflows' CPU and memory with every method against the true optimum
+  aquatope bench bo-step [--observations N] [--repetitions K]
+                                     time one joint-GP step (two fits, one acquisition) at 100 observations in 8-D
   aquatope train [options]           train the forecaster and write it with its model card
 
 bench keepalive options:
@@ -213,6 +217,20 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`report written to ${out}/forecast.{json,md}\n`);
         return 0;
       }
+      if (kind === 'bo-step') {
+        const { values } = parseArgs({ args: opts, strict: true, options: { observations: { type: 'string' }, repetitions: { type: 'string' } } });
+        const report = runBoStepBench(lookupWorkflow('social-network'), {
+          observations: values.observations === undefined ? 100 : parsePositiveInt('--observations', values.observations),
+          repetitions: values.repetitions === undefined ? 10 : parsePositiveInt('--repetitions', values.repetitions),
+          clock: { nowMs: () => performance.now() },
+        });
+        process.stdout.write(
+          `${report.observations} observations in ${report.dimensions} dimensions (${report.workflow}), ${report.repetitions} steps: ` +
+            `fit ${report.fitMs.median.toFixed(0)} ms median (max ${report.fitMs.max.toFixed(0)}), acquisition ${report.acquisitionMs.median.toFixed(0)} (max ${report.acquisitionMs.max.toFixed(0)}), ` +
+            `step ${report.stepMs.median.toFixed(0)} ms median, ${report.stepMs.max.toFixed(0)} ms max\n`,
+        );
+        return 0;
+      }
       if (kind === 'bo') {
         let cmd: BoCommand;
         try {
@@ -227,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`reports written under ${out}\n`);
         return 0;
       }
-      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick, bo`);
+      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick, bo, bo-step`);
       const { report, out } = await keepalive(parseKeepalive(opts));
       process.stdout.write(keepaliveMarkdown(report));
       process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);
