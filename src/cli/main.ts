@@ -8,6 +8,8 @@ import { keepalivePlotSvg } from '../../benchmark/report/keepalive-plot';
 import { keepaliveMarkdown } from '../../benchmark/report/keepalive-table';
 import { boMarkdown } from '../../benchmark/report/bo-table';
 import { runBoStepBench } from '../../benchmark/bo-step-bench';
+import { systemMarkdown } from '../../benchmark/system-bench';
+import { runSystemCommand, SYSTEM_OPTIONS_HELP } from './system-command';
 import { lookupWorkflow } from '../../benchmark/workflows';
 import { BoUsageError, parseBoArgs, runBoCommand, summaryMarkdown, type BoCommand } from './bo-command';
 import { POLICY_NAMES_HELP, validatePolicyNames } from '../pool/policy-registry';
@@ -33,6 +35,7 @@ const USAGE = `usage:
   aquatope bench bo [options]        tune workflows' CPU and memory with every method against the true optimum
   aquatope bench bo-step [--observations N] [--repetitions K]
                                      time one joint-GP step (two fits, one acquisition) at 100 observations in 8-D
+  aquatope bench system [options]    the workflows for a day under trace-shaped load, pool policy and tuning together
   aquatope train [options]           train the forecaster and write it with its model card
 
 bench keepalive options:
@@ -56,6 +59,7 @@ bench bo options:
   --methods a,b,...   aquatope, max-resources, power-tuning, power-tuning-qos, cherrypick, aquatope-2023, random (default all)
   --out DIR           where bo.json, bo.md and bo.svg go, one folder per workflow and level when several (default reports/bo)
 
+${SYSTEM_OPTIONS_HELP}
 ${FORECAST_OPTIONS_HELP}
 ${TICK_OPTIONS_HELP}
 train options:
@@ -217,6 +221,12 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`report written to ${out}/forecast.{json,md}\n`);
         return 0;
       }
+      if (kind === 'system') {
+        const { report, out } = await runSystemCommand(opts, (line) => process.stderr.write(`${line}\n`));
+        process.stdout.write(systemMarkdown(report));
+        process.stderr.write(`report written to ${out}/system.{json,md}\n`);
+        return 0;
+      }
       if (kind === 'bo-step') {
         const { values } = parseArgs({ args: opts, strict: true, options: { observations: { type: 'string' }, repetitions: { type: 'string' } } });
         const report = runBoStepBench(lookupWorkflow('social-network'), {
@@ -245,7 +255,7 @@ export async function main(argv: string[]): Promise<number> {
         process.stderr.write(`reports written under ${out}\n`);
         return 0;
       }
-      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick, bo, bo-step`);
+      if (kind !== 'keepalive') throw new UsageError(`unknown bench "${kind ?? ''}"; known: keepalive, forecast, tick, bo, bo-step, system`);
       const { report, out } = await keepalive(parseKeepalive(opts));
       process.stdout.write(keepaliveMarkdown(report));
       process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);

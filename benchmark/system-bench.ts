@@ -1,0 +1,295 @@
+/**
+ * The whole-system bench: the modelled workflows under trace-shaped load for
+ * a day of simulated time, each combination of a pool policy (which
+ * containers stay warm) and a tuning method (each stage's CPU and memory)
+ * on the same arrivals.
+ *
+ * - Load: each workflow is driven by one function of the trace (the three
+ *   whose daily totals are closest to {@link TARGET_DAILY_INVOCATIONS}, in
+ *   order), one workflow invocation per trace invocation, at uniform times in
+ *   its minute.
+ * - Configuration: each method tunes each workflow once (seed 1, in the
+ *   simulator, at the workflow's medium target) and its final configuration
+ *   is deployed for the day; every stage becomes one action of that memory
+ *   and CPU.
+ * - Activations: an invocation's stage runs are drawn at the deployed
+ *   configuration; each stage's activation arrives when its predecessors would
+ *   have finished without start delays. The simulator then gives each
+ *   activation's start delay (cold start, stem cell or warm start, queueing);
+ *   the end-to-end latency is the critical path over run time + start delay
+ *   per stage plus the composition overhead (delays add along the DAG; an
+ *   approximation: a stage's actual arrival would also shift by its
+ *   predecessors' delays, which changes which containers are idle by then).
+ * - Cost: execution (every run at its limits, {@link stageCost}) plus idle
+ *   memory (GB-s of containers holding memory without running, at the
+ *   memory price): an operator pays for both.
+ */
+import { SeededRng } from '../src/core/rng';
+import type { Forecaster } from '../src/forecast/forecast-types';
+import { ForecastMemo } from '../src/pool/forecast-memo';
+import { createPolicy, type PolicyEnv } from '../src/pool/policy-registry';
+import type { ArrivalSchedule } from '../src/sim/arrivals';
+import type { ClusterConfig } from '../src/sim/cluster-config';
+import { MINUTE_MS } from '../src/sim/policy';
+import { simulate, type SimObserver } from '../src/sim/simulator';
+import type { SimFunction, Workload } from '../src/sim/workload';
+import { createMethods, type MethodName } from '../src/tuning/method-registry';
+import { runTuning } from '../src/tuning/run-tuning';
+import { buildStageGraph } from '../src/workflow/dag';
+import { stageCost } from '../src/workflow/invoke-workflow';
+import { latencyPercentile } from '../src/workflow/latency-percentile';
+import type { Workflow, WorkflowConfig } from '../src/workflow/workflow-types';
+
+/** Daily invocations a workflow's driving function should have (about 3.5 a minute). */
+export const TARGET_DAILY_INVOCATIONS = 5000;
+
+/** A combination of the bench. */
+export interface SystemCombination {
+  readonly policy: string;
+  readonly method: MethodName;
+  /**
+   * The percentile the method tunes for (default: the workflow's own). Ours
+   * tunes for p99 at the same target: a configuration sized exactly at the
+   * p95 target leaves no room for start delays, and cold starts would push
+   * the tail over.
+   */
+  readonly tunePercentile?: number;
+}
+
+/** The combinations of issue 4: three baselines and ours. */
+export const SYSTEM_COMBINATIONS: readonly SystemCombination[] = [
+  { policy: 'openwhisk-default', method: 'max-resources' },
+  { policy: 'hybrid-histogram', method: 'power-tuning-qos' },
+  { policy: 'hybrid-histogram', method: 'cherrypick' },
+  { policy: 'aquatope@0.95', method: 'aquatope', tunePercentile: 99 },
+];
+
+/** One combination's line. Costs in the workflows' price unit. */
+export interface SystemRow {
+  readonly name: string;
+  readonly policy: string;
+  readonly method: string;
+  readonly workflowInvocations: number;
+  /** Share of workflow invocations over their target. */
+  readonly violationRate: number;
+  /** Share of (workflow, minute) pairs with invocations whose percentile is over the target. */
+  readonly minuteViolationRate: number;
+  /** Share of stage activations that needed code init. */
+  readonly coldStartRate: number;
+  readonly idleMemoryGBs: number;
+  readonly executionCost: number;
+  readonly idleCost: number;
+  readonly totalCost: number;
+}
+
+/** The contract of `system.json`. */
+export interface SystemReport {
+  readonly source: string;
+  readonly minutes: number;
+  readonly seed: number;
+  /** Per workflow: the trace function driving it, its invocations and target. */
+  readonly workflows: readonly { readonly name: string; readonly drivenBy: string; readonly invocations: number; readonly targetMs: number; readonly percentile: number }[];
+  /** Each method's deployed configuration per workflow (cpu/MB per stage). */
+  readonly configs: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  readonly rows: readonly SystemRow[];
+}
+
+/** Inputs of {@link runSystemBench}. */
+export interface SystemBenchInput {
+  /** Trace whose functions drive the workflows (counts per minute). */
+  readonly trace: Workload;
+  readonly workflows: readonly Workflow[];
+  readonly combinations: readonly SystemCombination[];
+  readonly cluster: ClusterConfig;
+  readonly seed: number;
+  /** The forecaster of `aquatope@<risk>` policies. */
+  readonly forecaster?: Forecaster;
+  readonly onProgress?: (line: string) => void;
+}
+
+interface Activation {
+  readonly timeMs: number;
+  readonly fn: number;
+  readonly durationMs: number;
+  readonly invocation: number;
+  readonly stage: number;
+}
+
+/** Runs the bench (see the module comment). Deterministic for its inputs. */
+export function runSystemBench(input: SystemBenchInput): SystemReport {
+  const candidates = input.trace.functions.map((f, i) => ({ i, total: f.counts.reduce((a, b) => a + b, 0) })).filter((c) => c.total > 0);
+  candidates.sort((a, b) => Math.abs(a.total - TARGET_DAILY_INVOCATIONS) - Math.abs(b.total - TARGET_DAILY_INVOCATIONS) || a.i - b.i);
+  if (candidates.length < input.workflows.length) throw new RangeError(`the trace has ${candidates.length} invoked functions, ${input.workflows.length} workflows need one each`);
+  const drivers = input.workflows.map((_, w) => input.trace.functions[candidates[w].i]);
+  const minutes = input.trace.minutes;
+
+  const tuningKey = (c: SystemCombination): string => (c.tunePercentile === undefined ? c.method : `${c.method}@p${c.tunePercentile}`);
+  const configs = new Map<string, WorkflowConfig[]>();
+  for (const combo of input.combinations) {
+    const key = tuningKey(combo);
+    if (configs.has(key)) continue;
+    configs.set(
+      key,
+      input.workflows.map((wf) => {
+        input.onProgress?.(`tuning ${wf.name} with ${key}`);
+        const target = combo.tunePercentile === undefined ? wf : { ...wf, qos: { ...wf.qos, percentile: combo.tunePercentile } };
+        const run = runTuning(createMethods()[combo.method], target, { seed: 1 });
+        if (run.final === undefined) throw new Error(`${key} found no configuration for ${wf.name}`);
+        return run.final;
+      }),
+    );
+  }
+
+  const rows: SystemRow[] = [];
+  for (const combo of input.combinations) {
+    input.onProgress?.(`simulating ${combo.policy} + ${tuningKey(combo)}`);
+    const deployed = configs.get(tuningKey(combo)) ?? [];
+    // One action per stage per workflow.
+    const functions: SimFunction[] = [];
+    const fnOf: number[][] = [];
+    input.workflows.forEach((wf, w) => {
+      fnOf.push(
+        wf.stages.map((s, i) => {
+          functions.push({ id: `${wf.name}/${s.name}`, counts: drivers[w].counts, memoryMB: deployed[w][i].memoryMB, cpuCores: deployed[w][i].cpu, duration: { quantile: () => 0, meanMs: 0 } });
+          return functions.length - 1;
+        }),
+      );
+    });
+    // The same invocation times and noise for every combination: the rng restarts per combination.
+    const rng = new SeededRng(input.seed);
+    const activations: Activation[] = [];
+    const invocations: { workflow: number; minute: number; runs: number[] }[] = [];
+    input.workflows.forEach((wf, w) => {
+      const graph = buildStageGraph(wf.stages);
+      for (let m = 0; m < minutes; m++) {
+        for (let k = 0; k < drivers[w].counts[m]; k++) {
+          const t = m * MINUTE_MS + rng.next() * MINUTE_MS;
+          const runs = wf.stages.map((_, i) => wf.runStage(i, deployed[w][i], rng).latencyMs);
+          const id = invocations.length;
+          invocations.push({ workflow: w, minute: m, runs });
+          const finish: number[] = [];
+          for (const i of graph.order) {
+            const start = Math.max(0, ...graph.predecessors[i].map((p) => finish[p]));
+            finish[i] = start + runs[i];
+            activations.push({ timeMs: t + start, fn: fnOf[w][i], durationMs: runs[i], invocation: id, stage: i });
+          }
+        }
+      }
+    });
+    // Each stage action's duration model, for the policies that read it (Little's law): its own runs that day.
+    const runsOf: number[][] = functions.map(() => []);
+    for (const a of activations) runsOf[a.fn].push(a.durationMs);
+    runsOf.forEach((runs, f) => {
+      const sorted = runs.sort((x, y) => x - y);
+      const meanMs = sorted.length === 0 ? 0 : sorted.reduce((x, y) => x + y, 0) / sorted.length;
+      functions[f] = { ...functions[f], duration: { meanMs, quantile: (u) => (sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(u * sorted.length))]) } };
+    });
+    activations.sort((a, b) => a.timeMs - b.timeMs || a.fn - b.fn);
+    const schedule: ArrivalSchedule = {
+      count: activations.length,
+      timeMs: Float64Array.from(activations, (a) => a.timeMs),
+      fn: Int32Array.from(activations, (a) => a.fn),
+      durationMs: Float64Array.from(activations, (a) => a.durationMs),
+    };
+    const workload: Workload = { source: input.trace.source, minutes: minutes + 60, functions: functions.map((f) => ({ ...f, counts: padded(f.counts, minutes + 60) })), durationSource: {}, memorySource: {} };
+    const env: PolicyEnv = {
+      schedule,
+      functionCount: functions.length,
+      cluster: input.cluster,
+      forecaster: input.forecaster,
+      forecastSeed: input.seed,
+      forecastMemo: input.forecaster === undefined ? undefined : new ForecastMemo(input.forecaster, input.seed),
+    };
+    const delay = new Float64Array(activations.length);
+    const observer: SimObserver = {
+      onStart: (activation, _fn, _kind, _container, _invoker, nowMs) => {
+        delay[activation] = nowMs - schedule.timeMs[activation];
+      },
+      onEnd: () => undefined,
+      onIdle: () => undefined,
+      onRemove: () => undefined,
+    };
+    const result = simulate(workload, schedule, createPolicy(combo.policy, env), input.cluster, observer);
+
+    const stageDelay = invocations.map((inv) => inv.runs.map(() => 0));
+    activations.forEach((a, j) => {
+      stageDelay[a.invocation][a.stage] = delay[j];
+    });
+    let over = 0;
+    let executionCost = 0;
+    const perMinute = new Map<string, number[]>();
+    invocations.forEach((inv, id) => {
+      const wf = input.workflows[inv.workflow];
+      const graph = buildStageGraph(wf.stages);
+      const finish: number[] = [];
+      let end = 0;
+      for (const i of graph.order) {
+        const start = Math.max(0, ...graph.predecessors[i].map((p) => finish[p]));
+        finish[i] = start + stageDelay[id][i] + inv.runs[i];
+        end = Math.max(end, finish[i]);
+        executionCost += stageCost(deployed[inv.workflow][i], inv.runs[i], wf.prices);
+      }
+      const e2e = end + wf.overheadMs;
+      if (e2e > wf.qos.targetMs) over++;
+      const key = `${inv.workflow}:${inv.minute}`;
+      const list = perMinute.get(key) ?? [];
+      list.push(e2e);
+      perMinute.set(key, list);
+    });
+    let minutesOver = 0;
+    for (const [key, list] of perMinute) {
+      const wf = input.workflows[Number(key.split(':')[0])];
+      if (latencyPercentile(list, wf.qos.percentile) > wf.qos.targetMs) minutesOver++;
+    }
+    const idleCost = result.idleMemoryGBs * (input.workflows[0]?.prices.gbSecond ?? 0);
+    rows.push({
+      name: `${combo.policy} + ${tuningKey(combo)}`,
+      policy: combo.policy,
+      method: combo.method,
+      workflowInvocations: invocations.length,
+      violationRate: invocations.length === 0 ? 0 : over / invocations.length,
+      minuteViolationRate: perMinute.size === 0 ? 0 : minutesOver / perMinute.size,
+      coldStartRate: result.invocations === 0 ? 0 : result.coldStarts / result.invocations,
+      idleMemoryGBs: result.idleMemoryGBs,
+      executionCost,
+      idleCost,
+      totalCost: executionCost + idleCost,
+    });
+  }
+  const configTable: Record<string, Record<string, string>> = {};
+  for (const [m, list] of configs) configTable[m] = Object.fromEntries(input.workflows.map((wf, w) => [wf.name, list[w].map((c) => `${c.cpu}/${c.memoryMB}`).join(' ')]));
+  return {
+    source: input.trace.source,
+    minutes,
+    seed: input.seed,
+    workflows: input.workflows.map((wf, w) => ({ name: wf.name, drivenBy: drivers[w].id, invocations: drivers[w].counts.reduce((a, b) => a + b, 0), targetMs: wf.qos.targetMs, percentile: wf.qos.percentile })),
+    configs: configTable,
+    rows,
+  };
+}
+
+/** The counts followed by zeros up to `length` (the simulator runs an hour past the trace so the last invocations end). */
+function padded(counts: Uint32Array, length: number): Uint32Array {
+  const out = new Uint32Array(length);
+  out.set(counts.subarray(0, Math.min(counts.length, length)));
+  return out;
+}
+
+/** The system report as Markdown. */
+export function systemMarkdown(report: SystemReport): string {
+  const pct = (x: number) => `${(x * 100).toFixed(2)}%`;
+  const lines = [
+    `# Whole system: ${report.workflows.map((w) => w.name).join(', ')} for ${report.minutes} minutes`,
+    '',
+    `Load from \`${report.source}\` (seed ${report.seed}): ${report.workflows.map((w) => `${w.name} driven by ${w.drivenBy} (${w.invocations} invocations, p${w.percentile} <= ${w.targetMs} ms)`).join('; ')}.`,
+    '',
+    '| combination | workflow invocations | over target | minutes over target | cold-start rate | idle memory (GB-s) | execution cost | idle cost | total cost |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const r of report.rows) {
+    lines.push(`| ${r.name} | ${r.workflowInvocations} | ${pct(r.violationRate)} | ${pct(r.minuteViolationRate)} | ${pct(r.coldStartRate)} | ${r.idleMemoryGBs.toFixed(0)} | ${r.executionCost.toFixed(4)} | ${r.idleCost.toFixed(4)} | ${r.totalCost.toFixed(4)} |`);
+  }
+  lines.push('', 'Deployed configurations (cpu/MB per stage):', '', '| method | ' + report.workflows.map((w) => w.name).join(' | ') + ' |', '|---|' + report.workflows.map(() => '---').join('|') + '|');
+  for (const [m, per] of Object.entries(report.configs)) lines.push(`| ${m} | ${report.workflows.map((w) => per[w.name] ?? '').join(' | ')} |`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,53 @@
+import { runSystemBench, systemMarkdown } from '../../benchmark/system-bench';
+import { clusterConfig } from '../../src/sim/cluster-config';
+import type { Workload } from '../../src/sim/workload';
+import { ONE_STAGE, SMALL_GRID, toyWorkflow } from '../support/toy-workflows';
+
+const minutes = 30;
+function fn(id: string, perMinute: number) {
+  return { id, counts: Uint32Array.from({ length: minutes }, () => perMinute), memoryMB: 256, cpuCores: 0.1, duration: { quantile: () => 100, meanMs: 100 } };
+}
+// Function totals 30, 150 and 600: the drivers are picked closest to 5,000 a day, i.e. busiest first here.
+const trace: Workload = { source: 'test', minutes, functions: [fn('quiet', 1), fn('mid', 5), fn('busy', 20)], durationSource: {}, memorySource: {} };
+const chain = toyWorkflow([{ ...ONE_STAGE, serialMs: 400 }, { ...ONE_STAGE, name: 'b', after: ['work'], serialMs: 100 }], SMALL_GRID, { percentile: 95, targetMs: 4000 });
+
+describe('runSystemBench', () => {
+  const report = runSystemBench({
+    trace,
+    workflows: [chain],
+    combinations: [
+      { policy: 'openwhisk-default', method: 'max-resources' },
+      { policy: 'fixed-0.01', method: 'max-resources' },
+    ],
+    cluster: clusterConfig(),
+    seed: 3,
+  });
+
+  it('drives each workflow by the trace function closest to 5,000 invocations a day, one workflow invocation per trace invocation', () => {
+    expect(report.workflows).toEqual([{ name: chain.name, drivenBy: 'busy', invocations: 600, targetMs: 4000, percentile: 95 }]);
+    expect(report.rows.map((r) => r.workflowInvocations)).toEqual([600, 600]);
+    expect(report.configs['max-resources'][chain.name]).toBe('2/1024 2/1024');
+  });
+
+  it('charges idle memory at the memory price and adds it to the execution cost', () => {
+    for (const r of report.rows) {
+      expect(r.idleCost).toBeCloseTo(r.idleMemoryGBs * chain.prices.gbSecond, 12);
+      expect(r.totalCost).toBeCloseTo(r.executionCost + r.idleCost, 12);
+    }
+    // The same runs on the same configuration: the same execution cost whatever the pool policy.
+    expect(report.rows[0].executionCost).toBeCloseTo(report.rows[1].executionCost, 12);
+  });
+
+  it('counts the cold starts a 0.6-second keep-alive causes at 20 invocations a minute: most activations', () => {
+    const [keepAlive, none] = report.rows;
+    expect(none.coldStartRate).toBeGreaterThan(0.75); // a Poisson gap shorter than the run plus 0.6 s finds the container still warm
+    expect(keepAlive.coldStartRate).toBeLessThan(0.05);
+    expect(none.idleMemoryGBs).toBeLessThan(keepAlive.idleMemoryGBs);
+    // A cold start (800 ms) per stage still fits the loose 4,000 ms target at the largest configuration: 400 + 800 / 1.5 + 100 + 533 + 1,600 < 4,000.
+    expect(none.violationRate).toBeLessThan(0.05);
+  });
+
+  it('renders a table row per combination', () => {
+    expect(systemMarkdown(report)).toContain('| fixed-0.01 + max-resources | 600 |');
+  });
+});
