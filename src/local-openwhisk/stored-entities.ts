@@ -39,8 +39,8 @@ export type ActionExec =
       components: string[];
     };
 
-/** A package. */
-export interface StoredPackage {
+/** What packages and triggers hold alike: a named, versioned bag of parameters. */
+export interface StoredParametrised {
   namespace: string;
   name: string;
   /** Semantic version, bumped in its patch on every update (starts at 0.0.1). */
@@ -51,6 +51,9 @@ export interface StoredPackage {
   /** Last update, epoch ms (from the server's clock). */
   updated: number;
 }
+
+/** A package. */
+export type StoredPackage = StoredParametrised;
 
 /** An action, possibly inside a package. */
 export interface StoredAction {
@@ -71,15 +74,7 @@ export interface StoredAction {
 }
 
 /** A trigger. */
-export interface StoredTrigger {
-  namespace: string;
-  name: string;
-  version: string;
-  publish: boolean;
-  annotations: KeyValue[];
-  parameters: KeyValue[];
-  updated: number;
-}
+export type StoredTrigger = StoredParametrised;
 
 /** Whether a rule fires its action. */
 export type RuleStatus = 'active' | 'inactive';

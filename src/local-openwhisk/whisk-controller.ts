@@ -23,6 +23,7 @@ import {
   type RuleStatus,
   type StoredAction,
   type StoredPackage,
+  type StoredParametrised,
   type StoredRule,
   type StoredTrigger,
 } from './stored-entities';
@@ -101,14 +102,11 @@ export class WhiskController {
     return this.options.clock.nowMs();
   }
 
-  // ---- packages -------------------------------------------------------
-
-  putPackage(name: string, body: unknown, overwrite: boolean): Record<string, unknown> {
-    assertLegalName(name);
+  /** A package or trigger created from `body`, or `old` updated by it (409 when it exists and `overwrite` is off). */
+  private parametrised(name: string, body: unknown, old: StoredParametrised | undefined, overwrite: boolean): StoredParametrised {
     const input = parseParametrisedBody(body);
-    const old = this.packages.get(name);
     if (old !== undefined && !overwrite) throw ApiError.conflict();
-    const pkg: StoredPackage = {
+    return {
       namespace: this.namespace,
       name,
       version: old === undefined ? '0.0.1' : nextVersion(old.version),
@@ -117,6 +115,13 @@ export class WhiskController {
       parameters: input.parameters ?? old?.parameters ?? [],
       updated: this.now(),
     };
+  }
+
+  // ---- packages -------------------------------------------------------
+
+  putPackage(name: string, body: unknown, overwrite: boolean): Record<string, unknown> {
+    assertLegalName(name);
+    const pkg = this.parametrised(name, body, this.packages.get(name), overwrite);
     this.packages.set(name, pkg);
     return packageView(pkg, this.actionsIn(name));
   }
@@ -362,18 +367,7 @@ export class WhiskController {
 
   putTrigger(name: string, body: unknown, overwrite: boolean): Record<string, unknown> {
     assertLegalName(name);
-    const input = parseParametrisedBody(body);
-    const old = this.triggers.get(name);
-    if (old !== undefined && !overwrite) throw ApiError.conflict();
-    const trigger: StoredTrigger = {
-      namespace: this.namespace,
-      name,
-      version: old === undefined ? '0.0.1' : nextVersion(old.version),
-      publish: input.publish ?? old?.publish ?? false,
-      annotations: input.annotations ?? old?.annotations ?? [],
-      parameters: input.parameters ?? old?.parameters ?? [],
-      updated: this.now(),
-    };
+    const trigger = this.parametrised(name, body, this.triggers.get(name), overwrite);
     this.triggers.set(name, trigger);
     return triggerView(trigger, this.rulesOf(name));
   }

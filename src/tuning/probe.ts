@@ -4,7 +4,7 @@
  * unit every tuning method learns from. Pure apart from the Rng.
  */
 import type { Rng } from '../core/rng';
-import { invokeWorkflow } from '../workflow/invoke-workflow';
+import { invokeWorkflowWindow } from '../workflow/invoke-workflow';
 import type { Workflow, WorkflowConfig } from '../workflow/workflow-types';
 
 /** What one probe measured. */
@@ -32,23 +32,16 @@ export interface ProbeRecord {
  */
 export function runProbe(workflow: Workflow, config: WorkflowConfig, n: number, rng: Rng): ProbeRecord {
   if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`a probe needs a positive whole number of invocations, got ${n}`);
-  const latencyMs: number[] = [];
   const stageLatencyMs: number[][] = workflow.stages.map(() => []);
   const stageOutOfMemory: boolean[][] = workflow.stages.map(() => []);
   const stagePeakMemoryMB: (number | undefined)[] = workflow.stages.map(() => undefined);
-  let failures = 0;
-  let cost = 0;
-  for (let k = 0; k < n; k++) {
-    const inv = invokeWorkflow(workflow, config, rng);
-    latencyMs.push(inv.failed ? Number.POSITIVE_INFINITY : inv.latencyMs);
-    if (inv.failed) failures++;
-    cost += inv.cost;
+  const window = invokeWorkflowWindow(workflow, config, n, rng, (inv) =>
     inv.stages.forEach((run, i) => {
       stageLatencyMs[i].push(run.latencyMs);
       stageOutOfMemory[i].push(run.outOfMemory);
       const peak = run.peakMemoryMB;
       if (peak !== undefined) stagePeakMemoryMB[i] = Math.max(stagePeakMemoryMB[i] ?? 0, peak);
-    });
-  }
-  return { config, invocations: n, latencyMs, stageLatencyMs, stageOutOfMemory, stagePeakMemoryMB, failures, meanCost: cost / n };
+    }),
+  );
+  return { config, invocations: n, latencyMs: window.latencyMs, stageLatencyMs, stageOutOfMemory, stagePeakMemoryMB, failures: window.failures, meanCost: window.meanCost };
 }

@@ -105,9 +105,10 @@ export interface InvocationWindow {
  * the other from the same `rng`.
  *
  * @param n number of invocations, a positive integer
+ * @param onInvocation sees each invocation in full (its stage runs), after it is counted
  * @throws RangeError when `n` is not a positive integer
  */
-export function invokeWorkflowWindow(workflow: Workflow, config: WorkflowConfig, n: number, rng: Rng): InvocationWindow {
+export function invokeWorkflowWindow(workflow: Workflow, config: WorkflowConfig, n: number, rng: Rng, onInvocation?: (invocation: WorkflowInvocation) => void): InvocationWindow {
   if (!(Number.isInteger(n) && n > 0)) throw new RangeError(`invocations must be a positive integer, got ${n}`);
   const latencyMs: number[] = [];
   let failures = 0;
@@ -117,6 +118,7 @@ export function invokeWorkflowWindow(workflow: Workflow, config: WorkflowConfig,
     latencyMs.push(inv.failed ? Number.POSITIVE_INFINITY : inv.latencyMs);
     if (inv.failed) failures++;
     cost += inv.cost;
+    onInvocation?.(inv);
   }
   return { invocations: n, latencyMs, failures, meanCost: cost / n };
 }
