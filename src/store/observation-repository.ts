@@ -27,6 +27,26 @@ export interface Observation {
   readonly costs: readonly number[];
   /** Invocations that failed or timed out (they count as QoS violations; no latency), an integer >= 0. */
   readonly failures: number;
+  /**
+   * Optional (absent in documents written before it existed): what each stage
+   * did in the probe's invocations, one entry per stage of `config` (same
+   * stage names). Each stage's runs are those of the invocations counted in
+   * `latenciesMs` and `failures` (a stage that never ran in a failed
+   * invocation has no run there, so stages may have different run counts).
+   */
+  readonly stageRuns?: readonly StageRuns[];
+}
+
+/** The runs of one stage in one probe. */
+export interface StageRuns {
+  /** The stage (as in {@link StageLimits.stage}). */
+  readonly stage: string;
+  /** Run time of each run, ms (>= 0); for a run that failed, the time until it failed. */
+  readonly runMs: readonly number[];
+  /** Whether each run ran out of memory, same order and length as `runMs`. */
+  readonly outOfMemory: readonly boolean[];
+  /** Largest peak memory the runs reported, MB (> 0); null when none reported. */
+  readonly peakMemoryMB: number | null;
 }
 
 /** What is stored: the observation plus a key of its configuration, for the `by-config` index. */
@@ -58,6 +78,7 @@ const OBSERVATION_TYPE: DocumentType<ObservationRecord> = {
     const failures = reader.field('failures').number({ min: 0, integer: true });
     if (latenciesMs.length + failures === 0) reader.field('latenciesMs').fail('expected at least one invocation (latencies or failures)');
     const config = readStageLimits(reader.field('config'));
+    const stageRuns = readStageRuns(reader, config);
     const keyReader = reader.field('configKey');
     const key = keyReader.string();
     if (key !== configKey(config)) keyReader.fail(`expected ${JSON.stringify(configKey(config))} (from config), found ${JSON.stringify(key)}`);
@@ -69,10 +90,35 @@ const OBSERVATION_TYPE: DocumentType<ObservationRecord> = {
       latenciesMs,
       costs,
       failures,
+      ...(stageRuns === undefined ? {} : { stageRuns }),
       configKey: key,
     };
   },
 };
+
+/** Reads the optional `stageRuns` field: one entry per stage of `config`, run and flag counts equal. */
+function readStageRuns(reader: DocumentReader, config: readonly StageLimits[]): StageRuns[] | undefined {
+  const field = reader.optionalField('stageRuns');
+  if (field === undefined) return undefined;
+  const runs = field.array((r) => {
+    const runMs = r.field('runMs').array((x) => x.number({ min: 0 }));
+    const flags = r.field('outOfMemory');
+    const outOfMemory = flags.array((x) => x.boolean());
+    if (outOfMemory.length !== runMs.length) flags.fail(`expected ${runMs.length} flags (one per run), found ${outOfMemory.length}`);
+    return {
+      stage: r.field('stage').string(),
+      runMs,
+      outOfMemory,
+      peakMemoryMB: r.field('peakMemoryMB').nullable((x) => x.number({ above: 0 })),
+    };
+  });
+  const names = config.map((c) => c.stage).sort();
+  const found = runs.map((r) => r.stage).sort();
+  if (names.length !== found.length || names.some((n, i) => n !== found[i])) {
+    field.fail(`expected one entry per stage of config (${names.join(', ')}), found ${found.length === 0 ? 'none' : found.join(', ')}`);
+  }
+  return runs;
+}
 
 /** Index of the replicas of one configuration. */
 const BY_CONFIG = 'observation-by-config';
@@ -115,6 +161,7 @@ export class ObservationRepository {
       latenciesMs: observation.latenciesMs,
       costs: observation.costs,
       failures: observation.failures,
+      ...(observation.stageRuns === undefined ? {} : { stageRuns: observation.stageRuns }),
       configKey: configKey(observation.config),
     };
     const result = await this.docs.insertOnce(id, record);
@@ -152,5 +199,6 @@ function withoutKey(record: ObservationRecord): Observation {
     latenciesMs: record.latenciesMs,
     costs: record.costs,
     failures: record.failures,
+    ...(record.stageRuns === undefined ? {} : { stageRuns: record.stageRuns }),
   };
 }

@@ -94,6 +94,33 @@ describe('ObservationRepository', () => {
     await expect(observations.append(o)).rejects.toThrow(new RangeError(message));
   });
 
+  it('stores and reads back per-stage runs, and documents without them still read (no stageRuns field)', async () => {
+    const { observations } = await open('stage-runs');
+    const withRuns: Observation = {
+      ...probe('2024-05-01T10:00:00Z', 0),
+      stageRuns: [
+        { stage: 'resize', runMs: [100, 120, 90, 80], outOfMemory: [false, false, false, true], peakMemoryMB: 210 },
+        { stage: 'classify', runMs: [900, 1000, 800], outOfMemory: [false, false, false], peakMemoryMB: null },
+      ],
+    };
+    await observations.append(withRuns);
+    await observations.append(probe('2024-05-01T10:05:00Z', 0));
+    const [first, second] = await observations.forWorkflow('ml');
+    expect(first.stageRuns).toEqual(withRuns.stageRuns);
+    expect(second).not.toHaveProperty('stageRuns');
+    expect((await observations.append(withRuns)).outcome).toBe('already-stored');
+  });
+
+  it.each([
+    [[{ stage: 'resize', runMs: [1, 2], outOfMemory: [false], peakMemoryMB: null }, { stage: 'classify', runMs: [], outOfMemory: [], peakMemoryMB: null }], 'stageRuns[0].outOfMemory: expected 2 flags (one per run), found 1'],
+    [[{ stage: 'resize', runMs: [1], outOfMemory: [false], peakMemoryMB: null }], 'stageRuns: expected one entry per stage of config (classify, resize), found resize'],
+    [[{ stage: 'resize', runMs: [-1], outOfMemory: [false], peakMemoryMB: null }, { stage: 'classify', runMs: [], outOfMemory: [], peakMemoryMB: null }], 'stageRuns[0].runMs[0]: expected a finite number >= 0, found -1'],
+    [[{ stage: 'resize', runMs: [1], outOfMemory: [false], peakMemoryMB: 0 }, { stage: 'classify', runMs: [], outOfMemory: [], peakMemoryMB: null }], 'stageRuns[0].peakMemoryMB: expected a finite number > 0, found 0'],
+  ])('append with stageRuns %j is a RangeError: %s', async (stageRuns, detail) => {
+    const { observations } = await open('bad-stage-runs');
+    await expect(observations.append({ ...base, stageRuns })).rejects.toThrow(new RangeError(`cannot store observation ${id}: ${detail}`));
+  });
+
   it('only failures (every invocation timed out) is a valid observation', async () => {
     const { observations } = await open('failures');
     expect((await observations.append({ ...base, latenciesMs: [], costs: [], failures: 3 })).outcome).toBe('created');

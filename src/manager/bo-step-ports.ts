@@ -1,0 +1,71 @@
+/**
+ * The ports of one `bo-step` tick: the repositories it reads and writes, the
+ * platform calls it makes and the wall clock of tick leases. Production wires
+ * the CouchDB {@link Store} and the OpenWhisk adapter; tests wire fakes.
+ */
+import type { AppliedActionRepository } from '../store/applied-action-repository';
+import type { ObservationRepository } from '../store/observation-repository';
+import type { SearchStateRepository } from '../store/search-state-repository';
+import type { TickRepository } from '../store/tick-repository';
+import type { WorkflowConfigRepository } from '../store/workflow-config-repository';
+import type { TuningMethod } from '../tuning/tuning-method';
+
+/** The repositories a tick uses (a {@link Store} is one). */
+export interface BoStepStore {
+  readonly ticks: Pick<TickRepository, 'claimTick' | 'completeTick'>;
+  readonly observations: Pick<ObservationRepository, 'append' | 'get' | 'forWorkflow'>;
+  readonly searchStates: Pick<SearchStateRepository, 'get' | 'create' | 'replace'>;
+  readonly appliedActions: Pick<AppliedActionRepository, 'record'>;
+  readonly workflowConfigs: Pick<WorkflowConfigRepository, 'get' | 'replace'>;
+}
+
+/** One activation of a stage's action, as the tick needs it. */
+export interface StageActivation {
+  readonly activationId: string;
+  /** When it started, epoch ms. */
+  readonly startMs: number;
+  /** Its run time, ms (init time of a cold start included, as OpenWhisk reports it). */
+  readonly durationMs: number;
+  /** It succeeded (status code 0). */
+  readonly success: boolean;
+  /** It failed because it ran out of memory. */
+  readonly outOfMemory: boolean;
+  /** Peak memory it reported, MB (undefined: not reported). */
+  readonly peakMemoryMB?: number;
+}
+
+/** A window of activation start times, epoch ms, both ends inclusive. */
+export interface ActivationWindow {
+  readonly sinceMs: number;
+  readonly uptoMs: number;
+}
+
+/** New limits of one stage's action. */
+export interface StageLimitsChange {
+  /** Memory limit, MB (an integer). */
+  readonly memoryMB: number;
+  /** CPU limit, cores: only on a cluster with the CPU-limit extension (absent: CPU follows memory). */
+  readonly cpu?: number;
+}
+
+/** The platform calls of a tick. */
+export interface BoStepPlatform {
+  /** Every activation of `action` (`name` or `package/name`) that started in the window. */
+  stageActivations(action: string, window: ActivationWindow): Promise<StageActivation[]>;
+  /** Sets the action's limits. */
+  updateLimits(action: string, change: StageLimitsChange): Promise<void>;
+}
+
+/** Wall-clock time for tick leases and probe start times (compared across processes, so not the monotonic Clock port). */
+export interface WallClock {
+  /** Now, epoch ms (an integer). */
+  nowEpochMs(): number;
+}
+
+/** Everything a tick talks to. */
+export interface BoStepPorts {
+  readonly store: BoStepStore;
+  readonly platform: BoStepPlatform;
+  readonly method: TuningMethod;
+  readonly wallClock: WallClock;
+}

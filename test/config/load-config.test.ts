@@ -1,0 +1,78 @@
+import { ConfigError } from '../../src/config/config-error';
+import {
+  DEFAULT_CPU_LIMIT_EXTENSION, DEFAULT_DB_PREFIX, DEFAULT_LEASE_MS, DEFAULT_METHOD, DEFAULT_PROBE_WINDOW_MS, DEFAULT_STORE_TIMEOUT_MS, loadConfig,
+} from '../../src/config/load-config';
+
+describe('loadConfig', () => {
+  it('gives the named defaults when nothing is set: no CouchDB URL (the embedded server), ours as the method', () => {
+    expect(loadConfig({}, {})).toEqual({
+      apiHost: undefined, apiKey: undefined, namespace: undefined, couchDbUrl: undefined,
+      dbPrefix: DEFAULT_DB_PREFIX, cpuLimitExtension: DEFAULT_CPU_LIMIT_EXTENSION, method: DEFAULT_METHOD,
+      probeWindowMs: DEFAULT_PROBE_WINDOW_MS, leaseMs: DEFAULT_LEASE_MS, storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
+    });
+    expect([DEFAULT_DB_PREFIX, DEFAULT_METHOD, DEFAULT_PROBE_WINDOW_MS, DEFAULT_LEASE_MS]).toEqual(['aquatope_', 'aquatope', 300_000, 120_000]);
+  });
+
+  it('returns a frozen object', () => {
+    expect(Object.isFrozen(loadConfig({}, {}))).toBe(true);
+  });
+
+  it.each([
+    // setting, param name, param value, env var, env value, expected with param+env, expected with env only
+    ['apiHost', 'apiHost', 'https://p.example', '__OW_API_HOST', 'https://e.example', 'https://p.example', 'https://e.example'],
+    ['apiKey', 'apiKey', 'pu:ps', '__OW_API_KEY', 'eu:es', 'pu:ps', 'eu:es'],
+    ['namespace', 'namespace', 'param-ns', '__OW_NAMESPACE', 'env-ns', 'param-ns', 'env-ns'],
+    ['couchDbUrl', 'couchdbUrl', 'http://p:5984', 'COUCHDB_URL', 'http://admin:pw@e:5984', 'http://p:5984', 'http://admin:pw@e:5984'],
+    ['dbPrefix', 'dbPrefix', 'param_', 'AQUATOPE_DB_PREFIX', 'env_', 'param_', 'env_'],
+    ['cpuLimitExtension', 'cpuLimitExtension', false, 'AQUATOPE_CPU_LIMIT_EXTENSION', 'true', false, true],
+  ] as const)('%s: param %s over env %s over the default', (setting, param, paramValue, envVar, envValue, withParam, withEnv) => {
+    expect(loadConfig({ [param]: paramValue }, { [envVar]: envValue })[setting]).toEqual(withParam);
+    expect(loadConfig({}, { [envVar]: envValue })[setting]).toEqual(withEnv);
+    expect(loadConfig({ [param]: null }, { [envVar]: envValue })[setting]).toEqual(withEnv);
+  });
+
+  it('an empty env var counts as unset', () => {
+    expect(loadConfig({}, { COUCHDB_URL: '', AQUATOPE_CPU_LIMIT_EXTENSION: '' })).toMatchObject({ couchDbUrl: undefined, cpuLimitExtension: false });
+  });
+
+  it('reads params only settings from params, numbers also as digit strings', () => {
+    expect(loadConfig({ method: 'cherrypick', probeWindowMs: '60000', leaseMs: 90_000, storeTimeoutMs: 500 }, {})).toMatchObject({
+      method: 'cherrypick', probeWindowMs: 60_000, leaseMs: 90_000, storeTimeoutMs: 500,
+    });
+  });
+
+  it('reads CPU-limit flags written as 1/0 and yes/no', () => {
+    expect(loadConfig({}, { AQUATOPE_CPU_LIMIT_EXTENSION: '1' }).cpuLimitExtension).toBe(true);
+    expect(loadConfig({ cpuLimitExtension: 'no' }, { AQUATOPE_CPU_LIMIT_EXTENSION: '1' }).cpuLimitExtension).toBe(false);
+  });
+
+  it.each([
+    [{ couchdbUrl: 'localhost:5984' }, {}, 'param couchdbUrl: expected an http:// or https:// CouchDB URL, found "localhost:5984"'],
+    [{}, { COUCHDB_URL: 'ftp://admin:secret@db' }, 'env COUCHDB_URL: expected an http:// or https:// CouchDB URL, found "ftp://admin:***@db"'],
+    [{}, { AQUATOPE_DB_PREFIX: '9lives' }, 'env AQUATOPE_DB_PREFIX: expected a database prefix of a-z, 0-9, _ and -, starting with a letter, found "9lives"'],
+    [{ dbPrefix: 7 }, {}, 'param dbPrefix: expected a database prefix of a-z, 0-9, _ and -, starting with a letter, found 7'],
+    [{}, { AQUATOPE_CPU_LIMIT_EXTENSION: 'sometimes' }, 'env AQUATOPE_CPU_LIMIT_EXTENSION: expected true or false (or 1/0, yes/no), found "sometimes"'],
+    [{ cpuLimitExtension: 1 }, {}, 'param cpuLimitExtension: expected true or false (or 1/0, yes/no), found 1'],
+    [{}, { __OW_API_KEY: 'no-colon-secret' }, 'env __OW_API_KEY: expected an API key uuid:secret, found "***"'],
+    [{ apiKey: 'u:s:t' }, {}, 'param apiKey: expected an API key uuid:secret, found "u:***"'],
+    [{}, { __OW_API_HOST: 'ftp://ow' }, 'env __OW_API_HOST: expected an API host such as https://openwhisk.example.com, http://127.0.0.1:3233 or a bare host name, found "ftp://ow"'],
+    [{ namespace: '' }, {}, 'param namespace: expected a non-empty string, found ""'],
+    [{ method: 'sgd' }, {}, 'param method: expected one of aquatope, max-resources, power-tuning, power-tuning-qos, cherrypick, aquatope-2023, random, found "sgd"'],
+    [{ probeWindowMs: 0 }, {}, 'param probeWindowMs: expected a positive integer (ms), found 0'],
+    [{ leaseMs: 1.5 }, {}, 'param leaseMs: expected a positive integer (ms), found 1.5'],
+    [{ leaseMs: '2 minutes' }, {}, 'param leaseMs: expected a positive integer (ms), found "2 minutes"'],
+    [{ storeTimeoutMs: -1 }, {}, 'param storeTimeoutMs: expected a positive integer (ms), found -1'],
+  ])('loadConfig(%j, %j) throws a ConfigError: %s', (params, env, message) => {
+    expect(() => loadConfig(params, env)).toThrow(ConfigError);
+    expect(() => loadConfig(params, env)).toThrow(message);
+  });
+
+  it('a ConfigError names where the value came from and the key', () => {
+    try {
+      loadConfig({}, { COUCHDB_URL: 'nope' });
+      throw new Error('no error');
+    } catch (error) {
+      expect(error).toMatchObject({ origin: 'env', key: 'COUCHDB_URL', shown: '"nope"' });
+    }
+  });
+});

@@ -1,0 +1,192 @@
+import { lookupWorkflow } from '../../benchmark/workflows';
+import { SeededRng } from '../../src/core/rng';
+import { BoStepError } from '../../src/manager/bo-step-error';
+import { boStepTickKind, runBoStep, type BoStepActed, type BoStepOptions, type BoStepSummary } from '../../src/manager/bo-step';
+import type { BoStepPorts } from '../../src/manager/bo-step-ports';
+import type { WorkflowDefinitionInput } from '../../src/manager/managed-workflow';
+import { StoreError } from '../../src/store/store-error';
+import { createMethods } from '../../src/tuning/method-registry';
+import { FakePlatform } from './support/fake-platform';
+import { FakeStore } from './support/fake-store';
+
+const model = lookupWorkflow('social-network');
+const actions = model.stages.map((s) => `social/${s.name}`);
+const definition: WorkflowDefinitionInput = {
+  stages: model.stages.map((s, i) => ({ name: s.name, after: s.after, action: actions[i], memoryMB: { min: 128, max: 3008, step: 64 } })),
+  prices: model.prices,
+  overheadMs: model.overheadMs,
+};
+const MAX = { memoryMB: 3008, cpu: 2 };
+const options: BoStepOptions = { leaseMs: 60_000, cpuLimitExtension: true };
+const T0 = Date.parse('2024-05-01T10:00:00.000Z');
+const WINDOW_MS = 300_000;
+const fireTime = (k: number): string => new Date(T0 + k * WINDOW_MS).toISOString();
+
+interface Rig {
+  readonly log: string[];
+  readonly store: FakeStore;
+  readonly platform: FakePlatform;
+  readonly ports: BoStepPorts;
+  now: number;
+  /** Runs tick k (wall clock 1 s after its fire time), then `invocations` invocations of traffic in its window. */
+  tick(k: number, invocations?: number): Promise<BoStepSummary>;
+}
+
+function rig(): Rig {
+  const log: string[] = [];
+  const store = new FakeStore(log);
+  store.register({ workflow: model.name, qos: model.qos, stages: model.stages.map((s) => ({ stage: s.name, ...MAX })), source: 'default', updatedAt: fireTime(0) });
+  const platform = new FakePlatform(model, actions, log, MAX);
+  const traffic = new SeededRng(7);
+  const r: Rig = {
+    log,
+    store,
+    platform,
+    now: T0,
+    ports: { store, platform, method: createMethods().aquatope, wallClock: { nowEpochMs: () => r.now } },
+    async tick(k: number, invocations = 6) {
+      r.now = T0 + k * WINDOW_MS + 1000;
+      const summary = await runBoStep({ workflow: model.name, fireTime: fireTime(k), claimant: `act-${k}`, definition }, r.ports, options);
+      platform.traffic(T0 + k * WINDOW_MS + 2000, invocations, 1000, traffic);
+      return summary;
+    },
+  };
+  return r;
+}
+
+function acted(s: BoStepSummary): BoStepActed {
+  if ('skipped' in s) throw new Error(`expected the tick to act, it skipped: ${s.skipped}`);
+  return s;
+}
+
+const costOf = (limits: readonly { memoryMB: number; cpu: number }[]): number => limits.reduce((c, l) => c + l.memoryMB / 1024 * model.prices.gbSecond + l.cpu * model.prices.cpuCoreSecond, 0);
+
+describe('runBoStep with fake ports', () => {
+  it('a loop of ticks on social-network stores one observation per window and reaches a configuration cheaper than the largest', async () => {
+    const r = rig();
+    const first = acted(await r.tick(0));
+    expect(first.observation).toBeNull();
+    expect(first.decision).toMatchObject({ kind: 'probe', why: 'start at the largest configuration' });
+    for (let k = 1; k <= 10; k++) {
+      const s = acted(await r.tick(k));
+      expect(s.observation).toMatchObject({ outcome: 'created', failures: expect.any(Number) });
+      expect(s.step).toBe(k);
+    }
+    expect(r.store.observationDocs.docs.size).toBe(10);
+    const state = r.store.stateDocs.get(`search-state:${model.name}`)?.doc;
+    expect(state?.phase).toBe('exploring');
+    expect(state?.iteration).toBe(11);
+    // Probes after the first are cheaper than the largest configuration (per second of holding the resources).
+    const probed = [...r.store.observationDocs.docs.values()].map((o) => o.doc.config);
+    expect(probed.slice(1).some((c) => costOf(c) < costOf(model.stages.map(() => MAX)))).toBe(true);
+    // The incumbent (what would be deployed) costs less per invocation than the largest configuration did.
+    const largest = [...r.store.observationDocs.docs.values()][0].doc;
+    const largestCost = largest.costs.reduce((a, b) => a + b, 0) / largest.costs.length;
+    expect(state?.incumbent?.costPerInvocation).toBeLessThan(largestCost);
+    expect(state?.incumbent?.latencyMs).toBeLessThanOrEqual(model.qos.targetMs);
+  }, 120_000);
+
+  it('the same tick fired twice changes nothing the second time: no second observation, no second limits update', async () => {
+    const r = rig();
+    await r.tick(0);
+    acted(await r.tick(1));
+    const observations = r.store.observationDocs.docs.size;
+    const updates = r.log.filter((l) => l.startsWith('platform.updateLimits')).length;
+    r.now += 5000;
+    const again = await runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'redelivered', definition }, r.ports, options);
+    expect(again).toEqual({ workflow: model.name, fireTime: fireTime(1), skipped: 'already-done' });
+    expect(r.store.observationDocs.docs.size).toBe(observations);
+    expect(r.log.filter((l) => l.startsWith('platform.updateLimits')).length).toBe(updates);
+  });
+
+  it('stores the observation before it applies any limits', async () => {
+    const r = rig();
+    await r.tick(0);
+    r.log.length = 0;
+    acted(await r.tick(1));
+    const stored = r.log.indexOf('observations.append');
+    const firstUpdate = r.log.findIndex((l) => l.startsWith('platform.updateLimits'));
+    expect(stored).toBeGreaterThanOrEqual(0);
+    expect(firstUpdate).toBeGreaterThan(stored);
+    expect(r.log.filter((l) => l.startsWith('platform.updateLimits'))).toEqual(actions.map((a) => `platform.updateLimits ${a}`));
+  });
+
+  it('retries the search state write after a 409, re-reading it', async () => {
+    const r = rig();
+    await r.tick(0);
+    r.store.failOnce.set('searchStates.replace', [new StoreError('conflict', 'put', 'http://fake-couch', 'Document update conflict.', 'search-state:social-network', 409)]);
+    r.log.length = 0;
+    const s = acted(await r.tick(1));
+    expect(s.stateWriteAttempts).toBe(2);
+    expect(r.log.filter((l) => l === 'searchStates.replace')).toHaveLength(2);
+    expect(r.store.stateDocs.get('search-state:social-network')?.doc.iteration).toBe(2);
+  });
+
+  it('a CouchDB outage after the observation was stored loses nothing, and the tick resumes once its lease has passed', async () => {
+    const r = rig();
+    await r.tick(0);
+    // The outage starts right after the observation is stored.
+    const append = r.store.observations.append;
+    r.store.observations.append = async (o) => {
+      const result = await append(o);
+      r.store.down = true;
+      return result;
+    };
+    r.now = T0 + WINDOW_MS + 1000;
+    const failure = runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'crashing', definition }, r.ports, options);
+    await expect(failure).rejects.toBeInstanceOf(BoStepError);
+    await expect(failure).rejects.toMatchObject({ code: 'store-unavailable' });
+    r.store.observations.append = append;
+    r.store.down = false;
+    expect(r.store.observationDocs.docs.size).toBe(1);
+    const updatesBefore = r.log.filter((l) => l.startsWith('platform.updateLimits')).length;
+    // Within the lease the tick is still held.
+    r.now = T0 + WINDOW_MS + 30_000;
+    expect(await runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'early', definition }, r.ports, options)).toMatchObject({ skipped: 'in-progress' });
+    // After it, the same tick is claimed again: the stored observation is found, not doubled, and the step goes on.
+    r.now = T0 + WINDOW_MS + 1000 + options.leaseMs;
+    const resumed = acted(await runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'retry', definition }, r.ports, options));
+    expect(resumed.observation?.outcome).toBe('already-stored');
+    expect(resumed.decision.kind).toBe('probe');
+    expect(r.store.observationDocs.docs.size).toBe(1);
+    expect(r.log.filter((l) => l.startsWith('platform.updateLimits')).length).toBe(updatesBefore + actions.length);
+    expect(r.store.tickDocs.get(`tick:${boStepTickKind(model.name)}:${fireTime(1)}`)?.doc).toMatchObject({ state: 'done', attempt: 2 });
+  });
+
+  it('a later tick after an unfinished one collects only its own window', async () => {
+    const r = rig();
+    await r.tick(0);
+    r.store.down = false;
+    // Tick 1 stores its window, then CouchDB goes down before the state is written.
+    const replace = r.store.searchStates.replace;
+    r.store.searchStates.replace = async () => {
+      throw new StoreError('unavailable', 'put', 'http://fake-couch', 'socket hang up');
+    };
+    r.now = T0 + WINDOW_MS + 1000;
+    await expect(runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'x', definition }, r.ports, options)).rejects.toMatchObject({ code: 'store-unavailable' });
+    r.store.searchStates.replace = replace;
+    r.platform.traffic(T0 + WINDOW_MS + 2000, 4, 1000, new SeededRng(3));
+    const s = acted(await r.tick(2));
+    expect(s.observation).toMatchObject({ outcome: 'created', invocations: 4 });
+    expect(r.store.observationDocs.docs.size).toBe(2);
+  });
+
+  it('without the CPU-limit extension only memory is set, CPU follows memory, and the summary says so', async () => {
+    const r = rig();
+    const s = acted(await runBoStep({ workflow: model.name, fireTime: fireTime(0), claimant: 'a', definition: { stages: model.stages.map((st, i) => ({ name: st.name, after: st.after, action: actions[i], memoryMB: { min: 128, max: 3008, step: 64 } })) } }, r.ports, { ...options, cpuLimitExtension: false }));
+    expect(s.applied).toEqual(actions.map((action) => ({ action, memoryMB: 3008, cpu: null })));
+    expect(r.platform.limits.get(actions[0])).toEqual({ memoryMB: 3008 });
+    expect(s.cpuNote).toMatch(/CPU follows memory/);
+  });
+
+  it.each([
+    ['an unknown workflow', 'unknown-workflow', { workflow: 'nope', fireTime: fireTime(0), definition }, /nope/],
+    ['a bad fire time', 'invalid-input', { workflow: model.name, fireTime: 'yesterday', definition }, /fireTime.*"yesterday"/],
+    ['a definition naming a stage that is not stored', 'invalid-input', { workflow: model.name, fireTime: fireTime(0), definition: { stages: [{ name: 'ghost' }] } }, /unknown stage "ghost"/],
+    ['a definition with a cycle', 'invalid-input', { workflow: model.name, fireTime: fireTime(0), definition: { stages: model.stages.map((s) => ({ name: s.name, after: s.name === 'compose-post' ? ['store-post'] : s.after })) } }, /cycle/],
+  ])('%s is a BoStepError with code %s', async (_what, code, input, message) => {
+    const r = rig();
+    const failure = runBoStep({ claimant: 'c', ...input }, r.ports, options);
+    await expect(failure).rejects.toMatchObject({ code, message: expect.stringMatching(message) });
+  });
+});
