@@ -16,7 +16,8 @@
  *   latent posterior variance v; its sd from the lognormal variance of the
  *   latent term, stages independent.
  * - Probability of feasibility: Phi((target - percentile mean) / sd) times
- *   each stage's probability of not running out of memory.
+ *   each stage's probability of not running out of memory, the target
+ *   optionally less a margin for model error.
  */
 import { normalCdf } from '../core/normal';
 import { SeededRng } from '../core/rng';
@@ -56,6 +57,8 @@ const CRN_SEED = 0x5eed;
 export class WorkflowPredictor {
   readonly tables: readonly StageTable[];
   private readonly graph: StageGraph;
+  /** The latency feasibility is judged against, ms. */
+  readonly targetMs: number;
   private readonly scratch: PercentileScratch;
   private readonly mid: Float64Array[];
   private readonly hi: Float64Array[];
@@ -64,6 +67,7 @@ export class WorkflowPredictor {
    * @param stageConfigs every allowed configuration of each stage
    * @param encode maps stage `i`'s configuration to its unit square
    * @param lowestMB per stage, the memory below which the floor is not looked for
+   * @param targetMargin share of the target kept as an allowance for model error: feasibility is judged against target x (1 - margin). Default 0.
    */
   constructor(
     private readonly workflow: Workflow,
@@ -72,7 +76,10 @@ export class WorkflowPredictor {
     encode: (stage: number, c: StageConfig) => number[],
     lowestMB: readonly number[],
     samples: number,
+    targetMargin = 0,
   ) {
+    if (!(targetMargin >= 0 && targetMargin < 1)) throw new RangeError(`target margin must be in [0, 1), got ${targetMargin}`);
+    this.targetMs = workflow.qos.targetMs * (1 - targetMargin);
     this.graph = buildStageGraph(workflow.stages);
     const rng = new SeededRng(CRN_SEED);
     const z = workflow.stages.map(() => Float64Array.from({ length: samples }, () => standardNormal(rng)));
@@ -132,7 +139,8 @@ export class WorkflowPredictor {
    * with feasibility 0 and NaN spreads: what a search with a safe set needs.
    */
   predict(choice: readonly number[], screen = false): ConfigPrediction {
-    const { percentile, targetMs } = this.workflow.qos;
+    const { percentile } = this.workflow.qos;
+    const targetMs = this.targetMs;
     const { costMean, costSd } = this.cost(choice);
     let fits = 1;
     const tables = this.tables;
