@@ -20,6 +20,7 @@ const REPO = join(__dirname, '..', '..');
 /** A bad-params call per action, and the param its error must name. Every action needs one. */
 const BAD_PARAMS: Readonly<Record<string, { params: Record<string, unknown>; names: string }>> = {
   'bo-step': { params: {}, names: 'workflow' },
+  status: { params: {}, names: 'couchdbUrl' },
 };
 
 interface RunResult {
