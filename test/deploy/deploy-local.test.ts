@@ -64,7 +64,7 @@ describe('deploy to the local OpenWhisk', () => {
   });
 
   beforeAll(async () => {
-    await buildActions({ rootDir: REPO, outDir: join(work, 'dist'), only: ['bo-step'] });
+    await buildActions({ rootDir: REPO, outDir: join(work, 'dist'), only: ['bo-step', 'status'] });
     const invoker = new ChildProcessInvoker({ clock: wallClock, workDir: work });
     server = await startLocalOpenWhisk({ auth: generateAuthKey(new SeededRng(21)), invoker, clock: wallClock, rng: new SeededRng(22) });
     ow = openwhisk({ apihost: server.apiHost, api_key: server.apiKey });
@@ -85,7 +85,7 @@ describe('deploy to the local OpenWhisk', () => {
       apiHost: server.apiHost,
       namespace: 'guest',
       packages: ['aquatope'],
-      actions: ['aquatope/bo-step'],
+      actions: ['aquatope/bo-step', 'aquatope/status'],
       triggers: ['bo-step-tick'],
       rules: ['bo-step-on-tick'],
       feeds: [{ trigger: 'bo-step-tick', feed: '/whisk.system/alarms/alarm', status: 'missing-provider' }],
@@ -94,7 +94,7 @@ describe('deploy to the local OpenWhisk', () => {
     expect(lines.join('\n')).toMatch(/Success: Deployment completed successfully/);
 
     const pkg = await ow.packages.get({ name: 'aquatope' });
-    expect(pkg.actions?.map((a) => a.name)).toEqual(['bo-step']);
+    expect(pkg.actions?.map((a) => a.name).sort()).toEqual(['bo-step', 'status']);
     const action = await ow.actions.get({ name: 'aquatope/bo-step' });
     expect(action.limits).toMatchObject({ memory: 256, timeout: 60000 });
     expect(action.exec).toMatchObject({ kind: 'nodejs:20', binary: true });
@@ -121,19 +121,19 @@ describe('deploy to the local OpenWhisk', () => {
   }, 60_000);
 
   it('deploys again over itself (every call is an update)', async () => {
-    await expect(deployManifest(options())).resolves.toMatchObject({ actions: ['aquatope/bo-step'] });
+    await expect(deployManifest(options())).resolves.toMatchObject({ actions: ['aquatope/bo-step', 'aquatope/status'] });
     expect((await ow.actions.get({ name: 'aquatope/bo-step' })).version).toBe('0.0.2');
   });
 
   it('undeploys everything the manifest names, and undeploying again is a no-op', async () => {
     const report = await undeployManifest(options({ env: { __OW_API_HOST: server.apiHost, __OW_API_KEY: server.apiKey } }));
-    expect(report).toMatchObject({ packages: ['aquatope'], actions: ['aquatope/bo-step'], triggers: ['bo-step-tick'], rules: ['bo-step-on-tick'] });
+    expect(report).toMatchObject({ packages: ['aquatope'], actions: ['aquatope/bo-step', 'aquatope/status'], triggers: ['bo-step-tick'], rules: ['bo-step-on-tick'] });
     expect(await statusOfCall(ow.actions.get({ name: 'aquatope/bo-step' }))).toBe(404);
     expect(await statusOfCall(ow.triggers.get({ name: 'bo-step-tick' }))).toBe(404);
     expect(await statusOfCall(ow.rules.get({ name: 'bo-step-on-tick' }))).toBe(404);
     expect(await statusOfCall(ow.packages.get({ name: 'aquatope' }))).toBe(404);
     lines.length = 0;
-    await expect(undeployManifest(options())).resolves.toMatchObject({ actions: ['aquatope/bo-step'] });
+    await expect(undeployManifest(options())).resolves.toMatchObject({ actions: ['aquatope/bo-step', 'aquatope/status'] });
     expect(lines.join('\n')).toMatch(/action \[aquatope\/bo-step\] was not deployed/);
   });
 
@@ -158,7 +158,7 @@ describe('deploy with an alarms feed provider', () => {
   const FEED = `function main(p) { return { event: p.lifecycleEvent, trigger: p.triggerName, key: p.authKey === process.env.__OW_API_KEY, cron: p.cron, payload: p.trigger_payload }; }`;
 
   beforeAll(async () => {
-    await buildActions({ rootDir: REPO, outDir: join(work, 'dist'), only: ['bo-step'] });
+    await buildActions({ rootDir: REPO, outDir: join(work, 'dist'), only: ['bo-step', 'status'] });
     const invoker = new ChildProcessInvoker({ clock: wallClock, workDir: work });
     server = await startLocalOpenWhisk({ auth: generateAuthKey(new SeededRng(31)), invoker, clock: wallClock, rng: new SeededRng(32), namespace: 'whisk.system' });
     ow = openwhisk({ apihost: server.apiHost, api_key: server.apiKey });

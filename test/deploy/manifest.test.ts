@@ -54,7 +54,7 @@ describe('manifests/manifest.yaml', () => {
 
   it('declares the aquatope package, and only actions that have a source folder actions/<name>/index.ts', () => {
     expect(entities.pkgAndDeps.map((p) => p.name)).toEqual(['aquatope']);
-    expect(entities.actions.map((a) => a.name)).toContain('aquatope/bo-step');
+    expect(entities.actions.map((a) => a.name).sort()).toEqual(['aquatope/bo-step', 'aquatope/status']);
     for (const action of entities.actions) {
       const [pkg, name] = action.name.split('/');
       expect(pkg).toBe('aquatope');
@@ -128,6 +128,6 @@ describe('manifests/manifest.yaml', () => {
   });
 
   it('says to build first when a zip is missing', () => {
-    expect(() => processManifest(loadManifest(sources({ bundleDir: join(bundles, 'absent') })), { namesOnly: false })).toThrow(/aquatope\/bo-step: no .*bo-step\.zip \(run npm run build first\)/);
+    expect(() => processManifest(loadManifest(sources({ bundleDir: join(bundles, 'absent') })), { namesOnly: false })).toThrow(/aquatope\/bo-step: no .*bo-step\.zip; aquatope\/status: no .*status\.zip \(run npm run build first\)/);
   });
 });
