@@ -7,6 +7,9 @@
 import type { StageDefinitionInput, WorkflowDefinitionInput } from '../../src/manager/managed-workflow';
 import { isMethodName, METHOD_NAMES, type MethodName } from '../../src/tuning/method-registry';
 import type { Axis, Prices } from '../../src/workflow/workflow-types';
+import { InvalidParamError, ISO_TIME, preview } from '../../src/params/invalid-param';
+
+export { InvalidParamError };
 
 /** A shard of the workflows: this activation is `index` of `count` parallel ones. */
 export interface Shard {
@@ -26,29 +29,10 @@ export interface BoStepParams {
   readonly definition: WorkflowDefinitionInput | undefined;
 }
 
-/** A bad param: `param` is its JSON path, e.g. `definition.stages[1].after`. */
-export class InvalidParamError extends Error {
-  override readonly name = 'InvalidParamError';
-
-  constructor(
-    readonly param: string,
-    detail: string,
-  ) {
-    super(`${param}: ${detail}`);
-  }
-}
-
-function preview(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 function expectString(value: unknown, path: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidParamError(path, `expected a non-empty string, found ${preview(value)}`);
@@ -116,7 +100,7 @@ export function parseBoStepParams(params: Record<string, unknown>): BoStepParams
   const rawFire = params.fireTime;
   let fireTime: string | undefined;
   if (rawFire !== undefined && rawFire !== null) {
-    if (typeof rawFire !== 'string' || !ISO.test(rawFire) || !Number.isFinite(Date.parse(rawFire))) {
+    if (typeof rawFire !== 'string' || !ISO_TIME.test(rawFire) || !Number.isFinite(Date.parse(rawFire))) {
       throw new InvalidParamError('fireTime', `expected an ISO 8601 time with a zone, e.g. 2024-05-01T12:35:00Z, found ${preview(rawFire)}`);
     }
     fireTime = rawFire;

@@ -4,6 +4,9 @@
  * params (`couchdbUrl`, `dbPrefix`, `storeTimeoutMs`, ...) are read by
  * `loadConfig`, not here.
  */
+import { InvalidParamError, ISO_TIME, preview } from '../../src/params/invalid-param';
+
+export { InvalidParamError };
 
 /** The action's typed input. */
 export interface StatusParams {
@@ -19,26 +22,6 @@ export interface StatusParams {
 export const DEFAULT_STATUS_LIMIT = 50;
 /** Largest `limit`, functions. */
 export const MAX_STATUS_LIMIT = 1000;
-
-/** A bad param. */
-export class InvalidParamError extends Error {
-  override readonly name = 'InvalidParamError';
-
-  constructor(
-    readonly param: string,
-    detail: string,
-  ) {
-    super(`${param}: ${detail}`);
-  }
-}
-
-function preview(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 80 ? `${text.slice(0, 77)}...` : text;
-}
-
-const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /**
  * Validates the params (`null` counts as absent).
@@ -63,7 +46,7 @@ export function parseStatusParams(params: Record<string, unknown>): StatusParams
   const rawAt = params.at;
   let at: string | undefined;
   if (rawAt !== undefined && rawAt !== null) {
-    const time = typeof rawAt === 'string' && ISO.test(rawAt) ? Date.parse(rawAt) : Number.NaN;
+    const time = typeof rawAt === 'string' && ISO_TIME.test(rawAt) ? Date.parse(rawAt) : Number.NaN;
     const year = Number.isFinite(time) ? new Date(time).getUTCFullYear() : Number.NaN;
     if (typeof rawAt !== 'string' || !(year >= 0 && year <= 9999)) {
       throw new InvalidParamError('at', `expected an ISO 8601 time with a zone, e.g. 2024-05-01T12:35:00Z, found ${preview(rawAt)}`);
