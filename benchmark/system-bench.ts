@@ -121,6 +121,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
   candidates.sort((a, b) => Math.abs(a.total - TARGET_DAILY_INVOCATIONS) - Math.abs(b.total - TARGET_DAILY_INVOCATIONS) || a.i - b.i);
   if (candidates.length < input.workflows.length) throw new RangeError(`the trace has ${candidates.length} invoked functions, ${input.workflows.length} workflows need one each`);
   const drivers = input.workflows.map((_, w) => input.trace.functions[candidates[w].i]);
+  const graphs = input.workflows.map((wf) => buildStageGraph(wf.stages));
   const minutes = input.trace.minutes;
 
   const tuningKey = (c: SystemCombination): string => (c.tunePercentile === undefined ? c.method : `${c.method}@p${c.tunePercentile}`);
@@ -160,7 +161,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     const activations: Activation[] = [];
     const invocations: { workflow: number; minute: number; runs: number[] }[] = [];
     input.workflows.forEach((wf, w) => {
-      const graph = buildStageGraph(wf.stages);
+      const graph = graphs[w];
       for (let m = 0; m < minutes; m++) {
         for (let k = 0; k < drivers[w].counts[m]; k++) {
           const t = m * MINUTE_MS + rng.next() * MINUTE_MS;
@@ -220,7 +221,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     const perMinute = new Map<string, number[]>();
     invocations.forEach((inv, id) => {
       const wf = input.workflows[inv.workflow];
-      const graph = buildStageGraph(wf.stages);
+      const graph = graphs[inv.workflow];
       const finish: number[] = [];
       let end = 0;
       for (const i of graph.order) {

@@ -98,8 +98,6 @@ export const DEFAULTS: AquatopeTunerOptions = {
 interface StepState {
   readonly groups: ProbeGroup[];
   readonly predictor: WorkflowPredictor;
-  /** Index of each stage configuration, by "cpu/memoryMB". */
-  readonly index: readonly Map<string, number>[];
   /** Choice vector and prediction of each group. */
   readonly observed: { readonly group: ProbeGroup; readonly choice: number[]; readonly prediction: ConfigPrediction }[];
 }
@@ -190,7 +188,7 @@ function buildState(history: readonly ProbeRecord[], context: TuningContext, rng
     const choice = group.config.map((c, i) => index[i].get(stageKey(c)) ?? 0);
     return { group, choice, prediction: predictor.predict(choice) };
   });
-  return { groups, predictor, index, observed };
+  return { groups, predictor, observed };
 }
 
 /** The probed configuration of lowest predicted cost with no failure, feasible with at least `recommendFeasibility`, and at least `minInvocations` of its own. */

@@ -62,6 +62,8 @@ export class WorkflowPredictor {
   private readonly scratch: PercentileScratch;
   private readonly mid: Float64Array[];
   private readonly hi: Float64Array[];
+  /** The per-stage sample arrays of one sensitivity evaluation (mid, one stage swapped for hi). */
+  private readonly shifted: Float64Array[];
 
   /**
    * @param stageConfigs every allowed configuration of each stage
@@ -113,6 +115,7 @@ export class WorkflowPredictor {
     const buffers = (): Float64Array[] => workflow.stages.map(() => new Float64Array(samples));
     this.mid = buffers();
     this.hi = buffers();
+    this.shifted = this.mid.slice();
   }
 
   /** The cost moments alone (cheap: no Monte Carlo), as in {@link predict}. */
@@ -158,7 +161,8 @@ export class WorkflowPredictor {
     if (screen && !(pMid <= targetMs)) return { costMean, costSd, percentileMean: pMid, percentileSd: Number.NaN, feasibility: 0 };
     // One stage at a time one posterior sd up: the percentile's sensitivity to that stage's uncertainty.
     let variance = 0;
-    const shifted = this.mid.slice();
+    const shifted = this.shifted;
+    for (let i = 0; i < tables.length; i++) shifted[i] = this.mid[i];
     for (let i = 0; i < tables.length; i++) {
       const s = tables[i].sd[choice[i]];
       if (s === 0) continue;
