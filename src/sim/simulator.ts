@@ -102,6 +102,39 @@ export function simulate(
   return new Simulation(workload, schedule, policy, cluster, observer).run();
 }
 
+/** A simulation run in steps, for a caller that acts between them (the local runtime's alarm ticks). */
+export interface SteppedSimulation {
+  /**
+   * Processes every event before `limitMs` (simulated ms from the start);
+   * simulated time is then `limitMs`. Returns whether anything is left.
+   */
+  runUntil(limitMs: number): boolean;
+  /** Runs to the end and returns what was measured; the run cannot step after this. */
+  finish(): SimResult;
+}
+
+/**
+ * Starts the same simulation {@link simulate} runs, paused at time 0. Stepping
+ * to the end gives exactly {@link simulate}'s result.
+ */
+export function startSimulation(
+  workload: Workload,
+  schedule: ArrivalSchedule,
+  policy: PoolPolicy,
+  cluster: ClusterConfig,
+  observer: SimObserver | null = null,
+): SteppedSimulation {
+  const sim = new Simulation(workload, schedule, policy, cluster, observer);
+  sim.start();
+  return {
+    runUntil: (limitMs) => sim.runUntil(limitMs),
+    finish: () => {
+      sim.runUntil(Number.POSITIVE_INFINITY);
+      return sim.finish();
+    },
+  };
+}
+
 /**
  * The discrete-event model of DESIGN.md section 4. Containers live in pooled
  * typed arrays; idle containers sit on two intrusive doubly-linked lists: their
@@ -235,6 +268,20 @@ class Simulation implements PoolControl {
   }
 
   run(): SimResult {
+    this.start();
+    this.runUntil(Number.POSITIVE_INFINITY);
+    return this.finish();
+  }
+
+  private started = false;
+  private finished = false;
+  private ai = 0;
+  private minute = 0;
+
+  /** Resets the policy and fills the stem cells: the state at time 0. */
+  start(): void {
+    if (this.started) throw new Error('simulation already started');
+    this.started = true;
     const ctx: PolicyContext = {
       functionCount: this.nFn,
       functionIds: this.workload.functions.map((f) => f.id),
@@ -254,20 +301,38 @@ class Simulation implements PoolControl {
         }
       }
     }
+  }
 
+  /**
+   * Processes every event (arrival, container event, minute tick) at a time
+   * before `limitMs`; simulated time is then `limitMs` (or the run's end, if
+   * nothing is left). Returns whether anything is left to simulate.
+   */
+  runUntil(limitMs: number): boolean {
+    if (!this.started || this.finished) throw new Error('runUntil: the simulation is not running');
     const sched = this.schedule;
     const n = sched.count;
     const times = sched.timeMs;
     const horizon = this.workload.minutes * MINUTE_MS;
     const ticks = this.policy.wantsMinuteTicks;
     const heap = this.heap;
-    let ai = 0;
-    let minute = 0;
+    let ai = this.ai;
+    let minute = this.minute;
     for (;;) {
       const tArr = ai < n ? times[ai] : Number.POSITIVE_INFINITY;
       const tHeap = heap.peekTime();
       const tTick = ticks && minute < this.workload.minutes ? minute * MINUTE_MS : Number.POSITIVE_INFINITY;
-      if (ai >= n && this.active === 0 && this.qLen === 0 && tTick === Number.POSITIVE_INFINITY && tHeap > horizon) break;
+      if (ai >= n && this.active === 0 && this.qLen === 0 && tTick === Number.POSITIVE_INFINITY && tHeap > horizon) {
+        this.ai = ai;
+        this.minute = minute;
+        return false;
+      }
+      if (Math.min(tArr, tHeap, tTick) >= limitMs) {
+        this.ai = ai;
+        this.minute = minute;
+        this.advance(Math.max(limitMs, this.now));
+        return true;
+      }
       this.events++;
       if (tTick <= tArr && tTick <= tHeap) {
         this.advance(tTick);
@@ -283,8 +348,20 @@ class Simulation implements PoolControl {
         ai++;
       }
     }
-    this.advance(Math.max(horizon, this.now));
+  }
 
+  /** Ends the run at the workload's horizon (or later, if activations ran past it) and returns what it measured. */
+  finish(): SimResult {
+    if (!this.started || this.finished) throw new Error('finish: the simulation is not running');
+    this.finished = true;
+    const n = this.schedule.count;
+    const horizon = this.workload.minutes * MINUTE_MS;
+    this.advance(Math.max(horizon, this.now));
+    return this.result(n);
+  }
+
+  /** What was measured so far. */
+  private result(n: number): SimResult {
     return {
       policy: this.policy.name,
       invocations: n,

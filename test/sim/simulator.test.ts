@@ -5,7 +5,7 @@ import { OraclePolicy } from '../../src/pool/oracle';
 import { generateArrivals, type ArrivalSchedule } from '../../src/sim/arrivals';
 import { clusterConfig, type ClusterConfig } from '../../src/sim/cluster-config';
 import type { PolicyContext, PoolControl, PoolPolicy } from '../../src/sim/policy';
-import { simulate, StartKind, type RemovalReason, type SimObserver } from '../../src/sim/simulator';
+import { simulate, startSimulation, StartKind, type RemovalReason, type SimObserver } from '../../src/sim/simulator';
 import type { SimFunction, Workload } from '../../src/sim/workload';
 import { ConstantDuration, PiecewiseQuantile } from '../../src/trace/piecewise-quantile';
 
@@ -350,5 +350,51 @@ describe('simulate', () => {
     expect(() => simulate(w, schedule([[0, 0, 1]]), fixedKeepAlivePolicy(1), bareCluster({ invokerMemoryMB: 2048 }))).toThrow(
       'simulate: function huge needs 4096 MB, an invoker has 2048 MB',
     );
+  });
+});
+
+describe('startSimulation (stepped)', () => {
+  function busyWorkload(): { w: Workload; sched: ArrivalSchedule } {
+    const rng = new SeededRng(9);
+    const fns: SimFunction[] = [];
+    for (let f = 0; f < 20; f++) {
+      const counts = Array.from({ length: 30 }, () => (rng.next() < 0.4 ? rng.int(15) : 0));
+      fns.push({ id: `g${f}`, counts: Uint32Array.from(counts), memoryMB: 256, cpuCores: 0.5, duration: new PiecewiseQuantile([0, 0.5, 1], [10, 800, 90_000]) });
+    }
+    const w = workload(fns);
+    return { w, sched: generateArrivals(w, new SeededRng(3)) };
+  }
+
+  test.each([
+    ['one-minute steps', 60_000],
+    ['uneven 37-second steps', 37_000],
+  ])('stepping in %s gives exactly the result of one simulate() call', (_label, stepMs) => {
+    const { w, sched } = busyWorkload();
+    const cluster = clusterConfig({ invokers: 2, invokerMemoryMB: 2048, invokerCores: 2, stemCellsPerInvoker: 1 });
+    const whole = simulate(w, sched, hybridHistogramPolicy(), cluster);
+    const stepped = startSimulation(w, sched, hybridHistogramPolicy(), cluster);
+    let steps = 0;
+    for (let t = stepMs; stepped.runUntil(t); t += stepMs) steps++;
+    const result = stepped.finish();
+    expect(steps).toBeGreaterThan(25);
+    expect(result).toEqual(whole);
+    expect(result.completed).toBe(sched.count);
+  });
+
+  test('a step processes only events before its limit', () => {
+    const w = workload([fn('a', [2, 0, 0])]);
+    const sched = schedule([[1_000, 0, 100], [70_000, 0, 100]]);
+    const rec = new Recorder();
+    const run = startSimulation(w, sched, fixedKeepAlivePolicy(10), bareCluster(), rec);
+    expect(run.runUntil(60_000)).toBe(true);
+    expect(rec.starts.size).toBe(1);
+    expect(rec.ends.size).toBe(1);
+    // The second activation ends at 70.1 s; what is left (its container's expiry at 670.1 s) is past the 3-minute horizon.
+    expect(run.runUntil(120_000)).toBe(false);
+    expect(rec.starts.size).toBe(2);
+    const r = run.finish();
+    expect(r.coldStarts).toBe(1);
+    expect(r.warmStarts).toBe(1);
+    expect(() => run.runUntil(200_000)).toThrow('runUntil: the simulation is not running');
   });
 });
