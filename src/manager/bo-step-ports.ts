@@ -48,12 +48,22 @@ export interface StageLimitsChange {
   readonly cpu?: number;
 }
 
+/** What the platform said about a limits change. */
+export interface LimitsApplied {
+  /**
+   * When the platform recorded the change, epoch ms, by its own clock (the
+   * one that stamps activations; OpenWhisk's `updated`); absent when it does
+   * not say, and the tick's wall clock is used.
+   */
+  readonly platformTimeMs?: number;
+}
+
 /** The platform calls of a tick. */
 export interface BoStepPlatform {
   /** Every activation of `action` (`name` or `package/name`) that started in the window. */
   stageActivations(action: string, window: ActivationWindow): Promise<StageActivation[]>;
   /** Sets the action's limits. */
-  updateLimits(action: string, change: StageLimitsChange): Promise<void>;
+  updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied>;
 }
 
 /** Wall-clock time for tick leases and probe start times (compared across processes, so not the monotonic Clock port). */

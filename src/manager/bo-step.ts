@@ -212,10 +212,11 @@ export async function runBoStep(input: BoStepInput, ports: BoStepPorts, options:
   // 5. Apply and record.
   let decision: BoStepDecision;
   let applied: AppliedLimits[] = [];
+  let platformTimeMs: number | undefined;
   let next: (current: SearchState | undefined, startedAt: string) => SearchState;
   if (proposal.kind === 'probe') {
     const limits = toStageLimits(managed, proposal.config);
-    applied = await applyLimits(managed, limits, `bo-step probe ${step}: ${proposal.why}`, fireTime, claim.tick.id, ports);
+    ({ applied, platformTimeMs } = await applyLimits(managed, limits, `bo-step probe ${step}: ${proposal.why}`, fireTime, claim.tick.id, ports));
     decision = { kind: 'probe', invocations: proposal.invocations, why: proposal.why, limits };
     next = (current, startedAt) => ({
       workflow: name,
@@ -228,7 +229,7 @@ export async function runBoStep(input: BoStepInput, ports: BoStepPorts, options:
     });
   } else if (recommendation !== undefined) {
     const limits = toStageLimits(managed, recommendation);
-    applied = await applyLimits(managed, limits, `bo-step converged: ${proposal.why}`, fireTime, claim.tick.id, ports);
+    ({ applied } = await applyLimits(managed, limits, `bo-step converged: ${proposal.why}`, fireTime, claim.tick.id, ports));
     await writeWithRetry(
       'store the chosen configuration',
       () => store.workflowConfigs.get(name),
@@ -242,7 +243,9 @@ export async function runBoStep(input: BoStepInput, ports: BoStepPorts, options:
     decision = { kind: 'stopped', why: `${proposal.why}; nothing to recommend, limits left as they are` };
     next = (current) => ({ workflow: name, phase: 'stopped', iteration: (current?.iteration ?? 0) + 1, pending: null, incumbent: null, gpLogParams: current?.gpLogParams ?? null, updatedAt: fireTime });
   }
-  const startedAt = new Date(wallClock.nowEpochMs()).toISOString();
+  // The probe's window opens when the limits changed, by the platform's clock when it says (the clock
+  // that stamps the activations the window selects), else by the tick's.
+  const startedAt = new Date(platformTimeMs ?? wallClock.nowEpochMs()).toISOString();
   const attempts = await writeWithRetry(
     'write the search state',
     () => store.searchStates.get(name),
@@ -307,20 +310,33 @@ async function collectWindow(
   }
 }
 
-/** Sets every stage action's limits, then records each change. */
-async function applyLimits(managed: ManagedWorkflow, limits: readonly StageLimits[], reason: string, at: string, tickId: string, ports: BoStepPorts): Promise<AppliedLimits[]> {
+/**
+ * Sets every stage action's limits, then records each change. Returns what
+ * was applied and the latest time the platform reported for a change (epoch
+ * ms by its clock; undefined when it reported none).
+ */
+async function applyLimits(
+  managed: ManagedWorkflow,
+  limits: readonly StageLimits[],
+  reason: string,
+  at: string,
+  tickId: string,
+  ports: BoStepPorts,
+): Promise<{ applied: AppliedLimits[]; platformTimeMs: number | undefined }> {
   const out: AppliedLimits[] = [];
+  let platformTimeMs: number | undefined;
   for (let i = 0; i < limits.length; i++) {
     const action = managed.actions[i];
     const { memoryMB, cpu } = limits[i];
     const setCpu = managed.cpuFollowsMemory ? null : cpu;
-    await guarded(`set the limits of ${action}`, () => ports.platform.updateLimits(action, setCpu === null ? { memoryMB } : { memoryMB, cpu: setCpu }));
+    const reported = await guarded(`set the limits of ${action}`, () => ports.platform.updateLimits(action, setCpu === null ? { memoryMB } : { memoryMB, cpu: setCpu }));
+    if (reported.platformTimeMs !== undefined) platformTimeMs = Math.max(platformTimeMs ?? reported.platformTimeMs, reported.platformTimeMs);
     await guarded(`record the limits of ${action}`, () =>
       ports.store.appliedActions.record({ action, at, change: { kind: 'limits', memoryMB, cpu: setCpu, timeoutMs: null }, reason, tickId }),
     );
     out.push({ action, memoryMB, cpu: setCpu });
   }
-  return out;
+  return { applied: out, platformTimeMs };
 }
 
 /** The incumbent the search state shows: the recommendation with its observed mean cost and latency percentile. */

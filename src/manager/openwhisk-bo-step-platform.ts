@@ -10,7 +10,7 @@
  */
 import type { ActivationInfo } from '../platform/platform-records';
 import type { OpenWhiskPlatform } from '../platform/openwhisk';
-import type { ActivationWindow, BoStepPlatform, StageActivation, StageLimitsChange } from './bo-step-ports';
+import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange } from './bo-step-ports';
 
 /** The platform calls the port needs (an {@link OpenWhiskPlatform} has them). */
 export type BoStepPlatformCalls = Pick<OpenWhiskPlatform, 'listActivationsSince' | 'updateActionLimits'>;
@@ -60,8 +60,9 @@ export function openWhiskBoStepPlatform(platform: BoStepPlatformCalls): BoStepPl
       }
       return out;
     },
-    async updateLimits(action: string, change: StageLimitsChange): Promise<void> {
-      await platform.updateActionLimits(action, change.cpu === undefined ? { memoryMB: change.memoryMB } : { memoryMB: change.memoryMB, cpu: change.cpu });
+    async updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied> {
+      const info = await platform.updateActionLimits(action, change.cpu === undefined ? { memoryMB: change.memoryMB } : { memoryMB: change.memoryMB, cpu: change.cpu });
+      return info.updatedMs === undefined ? {} : { platformTimeMs: info.updatedMs };
     },
   };
 }

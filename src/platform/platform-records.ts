@@ -44,6 +44,8 @@ export interface ActionInfo {
   kind: string;
   limits: { timeoutMs: number; memoryMB: number; logsMB: number; concurrency: number; cpu?: number };
   annotations: KeyValue[];
+  /** When the action was last changed, epoch ms by the platform's clock (OpenWhisk's `updated`); absent when not reported. */
+  updatedMs?: number;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {
@@ -142,5 +144,7 @@ export function parseAction(value: unknown, what: string): ActionInfo {
     annotations: keyValues(value['annotations'], what),
   };
   if (typeof limits['cpu'] === 'number') info.limits.cpu = limits['cpu'];
+  const updated = value['updated'];
+  if (typeof updated === 'number' && Number.isFinite(updated)) info.updatedMs = updated;
   return info;
 }

@@ -171,6 +171,19 @@ describe('runBoStep with fake ports', () => {
     expect(r.store.observationDocs.docs.size).toBe(2);
   });
 
+  it('a probe window opens at the time the platform stamped the limits change, not at the tick\'s wall clock', async () => {
+    const r = rig();
+    // The platform's clock runs 10 minutes behind the action's (the local runtime's simulated clock, or skew).
+    r.platform.platformTimeMs = T0 - 600_000;
+    await r.tick(0);
+    const pending = r.store.stateDocs.get(`search-state:${model.name}`)?.doc.pending;
+    expect(pending?.startedAt).toBe(new Date(T0 - 600_000).toISOString());
+    // Traffic stamped by the platform's clock (before the wall-clock time of the tick) is in the window.
+    r.platform.traffic(T0 - 590_000, 5, 1000, new SeededRng(4));
+    const s = acted(await r.tick(1, 0));
+    expect(s.observation).toMatchObject({ outcome: 'created', invocations: 5 + 6 });
+  });
+
   it('without the CPU-limit extension only memory is set, CPU follows memory, and the summary says so', async () => {
     const r = rig();
     const s = acted(await runBoStep({ workflow: model.name, fireTime: fireTime(0), claimant: 'a', definition: { stages: model.stages.map((st, i) => ({ name: st.name, after: st.after, action: actions[i], memoryMB: { min: 128, max: 3008, step: 64 } })) } }, r.ports, { ...options, cpuLimitExtension: false }));

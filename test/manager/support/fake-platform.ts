@@ -4,7 +4,7 @@
  * modelled workflow (`runStage`), so a probe window holds realistic activations.
  */
 import type { Rng } from '../../../src/core/rng';
-import type { ActivationWindow, BoStepPlatform, StageActivation, StageLimitsChange } from '../../../src/manager/bo-step-ports';
+import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange } from '../../../src/manager/bo-step-ports';
 import { cpuOfMemory } from '../../../src/manager/managed-workflow';
 import type { Workflow } from '../../../src/workflow/workflow-types';
 
@@ -32,11 +32,15 @@ export class FakePlatform implements BoStepPlatform {
     return (this.activations.get(action) ?? []).filter((a) => a.startMs >= window.sinceMs && a.startMs <= window.uptoMs);
   }
 
-  async updateLimits(action: string, change: StageLimitsChange): Promise<void> {
+  async updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied> {
     this.log.push(`platform.updateLimits ${action}`);
     if (!this.limits.has(action)) throw new Error(`no action ${action}`);
     this.limits.set(action, change);
+    return this.platformTimeMs === undefined ? {} : { platformTimeMs: this.platformTimeMs };
   }
+
+  /** The platform time limit changes report (default: none, so the tick's wall clock is used). */
+  platformTimeMs: number | undefined = undefined;
 
   /** `count` invocations one after the other from `fromMs`, `gapMs` apart, at the limits in force. */
   traffic(fromMs: number, count: number, gapMs: number, rng: Rng): void {
