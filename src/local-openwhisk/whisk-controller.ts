@@ -7,9 +7,11 @@
  */
 import type { Clock } from '../core/clock';
 import type { Rng } from '../core/rng';
+import type { ActivationCause } from './activation-cause';
 import { DEFAULT_LIMITS } from './action-limits';
 import { annotation, responseOf, summarise, type ActivationRecord, type ActivationStatus } from './activation-record';
 import { ApiError } from './api-error';
+import { ACTION_SEQUENCE_LIMIT, CompositionAccounting, isConductorAction, runComposition, type CompositionHost } from './conductor';
 import { assertLegalName, parseQualifiedName, qualifiedName, type EntityPath } from './entity-name';
 import { actionSummary, actionView, packageSummary, packageView, ruleView, triggerSummary, triggerView } from './entity-views';
 import { activationId as newActivationId } from './ids';
@@ -47,8 +49,8 @@ export interface WhiskControllerOptions {
 /** The answer of an invocation: the finished record (blocking) or just its id (non-blocking). */
 export type InvokeAnswer = { kind: 'completed'; activation: ActivationRecord } | { kind: 'accepted'; activationId: string };
 
-/** Most components a sequence runs, and deepest nesting of sequences (OpenWhisk's defaults). */
-const SEQUENCE_MAX = 50;
+/** Most components a sequence runs (OpenWhisk's `actionSequenceLimit`), and deepest nesting of sequences (OpenWhisk's defaults). */
+const SEQUENCE_MAX = ACTION_SEQUENCE_LIMIT;
 const SEQUENCE_DEPTH_MAX = 10;
 
 function sortByUpdated<T extends { updated: number }>(items: Iterable<T>): T[] {
@@ -79,6 +81,22 @@ function truncateLogs(logs: readonly string[], limitMB: number): string[] {
     out.push(line);
   }
   return out;
+}
+
+/** An activation run elsewhere (the simulated cluster), for {@link WhiskController.recordSimulatedActivation}. */
+export interface SimulatedRun {
+  /** When it started (placed on a container), epoch ms. */
+  startMs: number;
+  /** When it ended, epoch ms (>= startMs); the duration includes the init time of a cold start. */
+  endMs: number;
+  /** Time it waited for room before starting, ms (0 when it started at once). */
+  waitMs: number;
+  /** Set only on a cold start: time spent creating the container and initialising the code, ms. */
+  initTimeMs?: number;
+  /** The result it answered (a JSON object; `{ error }` when it failed). */
+  result: Record<string, unknown>;
+  /** It failed: recorded as an application error (default false). */
+  failed?: boolean;
 }
 
 /** One namespace's entities and activations, and the logic of invoking and firing. */
@@ -223,12 +241,16 @@ export class WhiskController {
   /**
    * Invokes an action with `params` over its package's and its own default
    * parameters. Blocking: resolves when the activation is over. Non-blocking:
-   * resolves at once with the id; the record appears when the run ends.
+   * resolves at once with the id; the record appears when the run ends. A
+   * sequence runs its components in turn; a conductor action (annotation
+   * `conductor` truthy) runs as a composition (see `conductor.ts`), and the
+   * id answered is its primary activation's. `cause` is the id of a trigger
+   * activation that caused this one.
    */
   async invokeAction(path: EntityPath, params: Record<string, unknown>, blocking: boolean, cause?: string): Promise<InvokeAnswer> {
     const action = this.requireAction(path);
     const id = newActivationId(this.options.rng);
-    const run = this.track(this.runActivation(action, params, id, cause));
+    const run = this.track(this.runActivation(action, params, id, cause === undefined ? undefined : { activationId: cause, causedBy: 'trigger' }));
     if (!blocking) return { kind: 'accepted', activationId: id };
     return { kind: 'completed', activation: await run };
   }
@@ -247,8 +269,38 @@ export class WhiskController {
     return { ...toParams(pkg?.parameters ?? []), ...toParams(action.parameters), ...params };
   }
 
-  private async runActivation(action: StoredAction, params: Record<string, unknown>, id: string, cause?: string, depth = 0): Promise<ActivationRecord> {
+  /** What compositions use of this controller: the same clock, ids, entities and records. */
+  private compositionHost(): CompositionHost {
+    return {
+      namespace: this.namespace,
+      now: () => this.now(),
+      newActivationId: () => newActivationId(this.options.rng),
+      findAction: (path) => this.findAction(path),
+      runConductorCode: (conductor, params, id, cause) => this.runCode(conductor, params, id, cause),
+      runComponent: (action, params, id, cause, accounting, depth) => this.runActivation(action, params, id, cause, depth, accounting),
+      record: (activation) => this.record(activation),
+    };
+  }
+
+  /**
+   * Runs any action and records it: a sequence, a composition (sharing the
+   * caller's `accounting` when it is a component of another), or code.
+   */
+  private runActivation(
+    action: StoredAction,
+    params: Record<string, unknown>,
+    id: string,
+    cause?: ActivationCause,
+    depth = 0,
+    accounting?: CompositionAccounting,
+  ): Promise<ActivationRecord> {
     if ('components' in action.exec) return this.runSequence(action, action.exec.components, params, id, cause, depth);
+    if (isConductorAction(action)) return runComposition(this.compositionHost(), action, params, id, cause, accounting ?? new CompositionAccounting(), depth);
+    return this.runCode(action, params, id, cause);
+  }
+
+  /** Runs a code action once through the invoker, over its default params, and records it. */
+  private async runCode(action: StoredAction, params: Record<string, unknown>, id: string, cause?: ActivationCause): Promise<ActivationRecord> {
     const start = this.now();
     const context = {
       activationId: id,
@@ -276,7 +328,7 @@ export class WhiskController {
       { key: 'limits', value: { ...action.limits } },
     ];
     if (outcome.initTimeMs !== undefined) annotations = [...annotations, { key: 'initTime', value: Math.round(outcome.initTimeMs) }];
-    if (cause !== undefined) annotations = [...annotations, { key: 'causedBy', value: 'trigger' }];
+    if (cause !== undefined) annotations = [...annotations, { key: 'causedBy', value: cause.causedBy }];
     return this.record({
       activationId: id,
       namespace: this.namespace,
@@ -291,7 +343,7 @@ export class WhiskController {
       logs: truncateLogs(outcome.logs, action.limits.logs),
       annotations,
       publish: false,
-      ...(cause === undefined ? {} : { cause }),
+      ...(cause === undefined ? {} : { cause: cause.activationId }),
     });
   }
 
@@ -300,7 +352,7 @@ export class WhiskController {
     components: readonly string[],
     params: Record<string, unknown>,
     id: string,
-    cause: string | undefined,
+    cause: ActivationCause | undefined,
     depth: number,
   ): Promise<ActivationRecord> {
     const start = this.now();
@@ -323,7 +375,7 @@ export class WhiskController {
         break;
       }
       const childId = newActivationId(this.options.rng);
-      const child = await this.runActivation(target, value, childId, id, depth + 1);
+      const child = await this.runActivation(target, value, childId, { activationId: id, causedBy: 'sequence' }, depth + 1);
       ids.push(childId);
       end = Math.max(end, child.end);
       result = child.response.result;
@@ -348,11 +400,12 @@ export class WhiskController {
       annotations: [
         { key: 'path', value: `${this.namespace}/${actionPath(action)}` },
         { key: 'kind', value: 'sequence' },
-        { key: 'topmost', value: cause === undefined },
+        { key: 'topmost', value: cause === undefined || cause.causedBy === 'trigger' },
+        ...(cause === undefined ? [] : [{ key: 'causedBy', value: cause.causedBy }]),
         { key: 'limits', value: { ...action.limits } },
       ],
       publish: false,
-      ...(cause === undefined ? {} : { cause }),
+      ...(cause === undefined ? {} : { cause: cause.activationId }),
     });
   }
 
@@ -421,7 +474,7 @@ export class WhiskController {
         continue;
       }
       const childId = newActivationId(this.options.rng);
-      this.track(this.runActivation(target, payload, childId, id));
+      this.track(this.runActivation(target, payload, childId, { activationId: id, causedBy: 'trigger' }));
       logs.push(JSON.stringify({ statusCode: 0, success: true, activationId: childId, rule: ruleName, action: actionName }));
     }
     const now = this.now();
@@ -502,6 +555,42 @@ export class WhiskController {
   }
 
   // ---- activations ----------------------------------------------------
+
+  /**
+   * Stores the record of an activation that ran outside this controller: the
+   * local runtime's simulated cluster runs the trace's functions and reports
+   * each finished activation here, so it is listed, paged and read back like
+   * any other. Annotations as {@link runCode} gives them (`initTime` on a
+   * cold start, `waitTime` the queueing before the start).
+   */
+  recordSimulatedActivation(path: EntityPath, run: SimulatedRun): ActivationRecord {
+    const action = this.findAction(path);
+    if (action === undefined) throw ApiError.notFound();
+    const duration = Math.max(0, Math.round(run.endMs - run.startMs));
+    const annotations: KeyValue[] = [
+      { key: 'path', value: `${this.namespace}/${actionPath(action)}` },
+      { key: 'waitTime', value: Math.max(0, Math.round(run.waitMs)) },
+      { key: 'kind', value: action.exec.kind },
+      { key: 'timeout', value: false },
+      { key: 'limits', value: { ...action.limits } },
+      ...(run.initTimeMs === undefined ? [] : [{ key: 'initTime', value: Math.round(run.initTimeMs) }]),
+    ];
+    return this.record({
+      activationId: newActivationId(this.options.rng),
+      namespace: this.namespace,
+      name: action.name,
+      version: action.version,
+      subject: this.namespace,
+      start: Math.round(run.startMs),
+      end: Math.round(run.startMs) + duration,
+      duration,
+      statusCode: 0,
+      response: responseOf(run.failed === true ? 'application error' : 'success', run.result),
+      logs: [],
+      annotations,
+      publish: false,
+    });
+  }
 
   /** Activations newest first, filtered and paged as `GET .../activations`. */
   listActivations(query: ActivationQuery): unknown {

@@ -305,6 +305,8 @@ describe('local OpenWhisk through the real openwhisk client', () => {
     expect(record.logs).toHaveLength(2);
     const first = await ow.activations.get({ name: String(record.logs[0]) });
     expect(first).toMatchObject({ name: 'add', cause: record.activationId, response: { result: { sum: 2 } } });
+    expect(annotationsOf(first)['causedBy']).toBe('sequence');
+    expect(annotationsOf(record)).toMatchObject({ kind: 'sequence', topmost: true });
   });
 
   it('refuses to delete a package that still holds actions with 409', async () => {
