@@ -1,12 +1,13 @@
 /**
  * `npm run build [-- --out DIR] [--only a,b]`: bundles and zips every action
- * (see `src/deploy/build-actions.ts`) into `DIR/actions/` (default `dist/`
- * under the current directory, which npm sets to the repository root) and
- * prints each bundle's size. Exit code 2 for a usage error, 1 for a failed
- * build.
+ * and compiles every composition (`compositions/<name>.js`) into its
+ * conductor action (see `src/deploy/build-actions.ts`) into `DIR/actions/`
+ * (default `dist/` under the current directory, which npm sets to the
+ * repository root) and prints each bundle's size. `--only` names actions or
+ * compositions. Exit code 2 for a usage error, 1 for a failed build.
  */
 import { resolve } from 'node:path';
-import { buildActions, formatBytes } from '../src/deploy/build-actions';
+import { buildAll, formatBytes } from '../src/deploy/build-actions';
 import { BuildError } from '../src/deploy/action-sources';
 
 const USAGE = 'usage: npm run build [-- --out DIR] [--only NAME,NAME...]';
@@ -41,9 +42,10 @@ async function main(): Promise<number> {
   const outDir = resolve(rootDir, args.out ?? 'dist');
   const started = Date.now();
   try {
-    const built = await buildActions({ rootDir, outDir, ...(args.only === undefined ? {} : { only: args.only }), log: (line) => process.stdout.write(`${line}\n`) });
-    const total = built.reduce((sum, b) => sum + b.zipBytes, 0);
-    process.stdout.write(`built ${built.length} action${built.length === 1 ? '' : 's'} into ${outDir}/actions (${formatBytes(total)} of zips) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const { actions, compositions } = await buildAll({ rootDir, outDir, ...(args.only === undefined ? {} : { only: args.only }), log: (line) => process.stdout.write(`${line}\n`) });
+    const total = [...actions, ...compositions].reduce((sum, b) => sum + b.zipBytes, 0);
+    const what = `${actions.length} action${actions.length === 1 ? '' : 's'} and ${compositions.length} composition${compositions.length === 1 ? '' : 's'}`;
+    process.stdout.write(`built ${what} into ${outDir}/actions (${formatBytes(total)} of zips) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
   } catch (err) {
     if (err instanceof BuildError) process.stderr.write(`build: ${err.message}\n`);

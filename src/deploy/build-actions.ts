@@ -7,11 +7,18 @@
  * `<outDir>/actions/<name>.zip`: what `wsk action create --kind nodejs:20
  * <name>.zip` and the manifest deploy. The folder `<outDir>/actions/<name>/`
  * holds the same files as the zip. One esbuild run builds every action.
+ *
+ * Compositions (`compositions/<name>.js`, see `compose-conductor.ts`) are
+ * compiled by openwhisk-composer into their conductor actions and written the
+ * same way, `<outDir>/actions/<name>.zip`, with composer's portable JSON
+ * beside it as `<name>.composition.json`. {@link buildAll} (what `npm run
+ * build` runs) builds both; {@link buildActions} only the action folders.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
-import { BuildError, findActionSources, resolveExtraFiles, type ActionSource } from './action-sources';
+import { BuildError, findActionSources, resolveExtraFiles, type ActionSource, type ExtraFile } from './action-sources';
+import { bundleConductor, compileComposition, findCompositionSources, type Annotation, type CompositionSource } from './compose-conductor';
 import { writeZip, type ZipInput } from './zip-writer';
 
 /** Options of {@link buildActions}. */
@@ -20,7 +27,7 @@ export interface BuildOptions {
   rootDir: string;
   /** Output root: bundles go to `<outDir>/actions/` (the CLI uses `<rootDir>/dist`). */
   outDir: string;
-  /** Build only these actions (default: every one found). */
+  /** Build only these actions (default: every one found); with {@link buildAll}, actions or compositions. */
   only?: readonly string[];
   /** Progress lines (default: none). */
   log?: (line: string) => void;
@@ -41,6 +48,14 @@ export interface BuiltAction {
   entries: string[];
 }
 
+/** A built composition: its conductor action, like any built action, and what composer made of it. */
+export interface BuiltComposition extends BuiltAction {
+  /** Absolute path of composer's JSON, `<outDir>/actions/<name>.composition.json`. */
+  compositionPath: string;
+  /** The annotations composer gives the conductor action (`conductor`, `provide-api-key`, versions): the manifest must set `conductor` and `provide-api-key`. */
+  annotations: Annotation[];
+}
+
 /** The `package.json` every zip carries: the nodejs runtime `require`s its `main`. */
 export const ZIP_PACKAGE_JSON = `${JSON.stringify({ main: 'index.js' })}\n`;
 
@@ -59,6 +74,31 @@ function select(sources: readonly ActionSource[], only: readonly string[] | unde
     throw new BuildError(`unknown action${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (found: ${[...known].join(', ') || 'none'})`);
   }
   return sources.filter((s) => only.includes(s.name));
+}
+
+/** Writes a bundle, its `package.json` and extra files into `<actionsOut>/<name>/` and zips them into `<actionsOut>/<name>.zip`. */
+function writeBundle(actionsOut: string, name: string, bundle: Buffer, extras: readonly ExtraFile[]): BuiltAction {
+  const dir = join(actionsOut, name);
+  const bundlePath = join(dir, 'index.js');
+  const files: ZipInput[] = [
+    { path: 'index.js', data: bundle },
+    { path: 'package.json', data: Buffer.from(ZIP_PACKAGE_JSON, 'utf8') },
+  ];
+  for (const extra of extras) {
+    if (extra.path === 'index.js' || extra.path === 'package.json') {
+      throw new BuildError(`actions/${name}/bundle.json: ${extra.source} would replace the zip's ${extra.path}`);
+    }
+    files.push({ path: extra.path, data: readFileSync(extra.source) });
+  }
+  for (const file of files) {
+    const target = join(dir, ...file.path.split('/'));
+    mkdirSync(dirname(target), { recursive: true });
+    writeFileSync(target, file.data);
+  }
+  const zip = writeZip(files);
+  const zipPath = join(actionsOut, `${name}.zip`);
+  writeFileSync(zipPath, zip);
+  return { name, bundlePath, zipPath, bundleBytes: bundle.length, zipBytes: zip.length, entries: files.map((f) => f.path) };
 }
 
 /**
@@ -90,31 +130,79 @@ export async function buildActions(options: BuildOptions): Promise<BuiltAction[]
   });
   const built: BuiltAction[] = [];
   for (const source of sources) {
-    const dir = join(actionsOut, source.name);
-    const bundlePath = join(dir, 'index.js');
-    const bundle = readFileSync(bundlePath);
-    const files: ZipInput[] = [
-      { path: 'index.js', data: bundle },
-      { path: 'package.json', data: Buffer.from(ZIP_PACKAGE_JSON, 'utf8') },
-    ];
-    for (const extra of extras.get(source.name) ?? []) {
-      if (extra.path === 'index.js' || extra.path === 'package.json') {
-        throw new BuildError(`actions/${source.name}/bundle.json: ${extra.source} would replace the zip's ${extra.path}`);
-      }
-      files.push({ path: extra.path, data: readFileSync(extra.source) });
-    }
-    for (const file of files.slice(1)) {
-      const target = join(dir, ...file.path.split('/'));
-      mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, file.data);
-    }
-    const zip = writeZip(files);
-    const zipPath = join(actionsOut, `${source.name}.zip`);
-    writeFileSync(zipPath, zip);
-    const record: BuiltAction = { name: source.name, bundlePath, zipPath, bundleBytes: bundle.length, zipBytes: zip.length, entries: files.map((f) => f.path) };
+    const bundle = readFileSync(join(actionsOut, source.name, 'index.js'));
+    const record = writeBundle(actionsOut, source.name, bundle, extras.get(source.name) ?? []);
     built.push(record);
-    const extraCount = files.length - 2;
+    const extraCount = record.entries.length - 2;
     log(`${source.name}: index.js ${formatBytes(record.bundleBytes)}, ${source.name}.zip ${formatBytes(record.zipBytes)}${extraCount > 0 ? ` (${extraCount} extra file${extraCount > 1 ? 's' : ''})` : ''}`);
   }
   return built;
+}
+
+/** Options of {@link buildCompositions}: {@link BuildOptions} with `only` naming compositions. */
+export type CompositionBuildOptions = BuildOptions;
+
+/**
+ * Compiles each composition (all of `compositions/`, or `only` those) into
+ * its conductor action: `<outDir>/actions/<name>/index.js` and `<name>.zip`
+ * (the `nodejs:20` code, `openwhisk` bundled) and `<name>.composition.json`.
+ * Resolves with one record per composition, sorted by name (none when there
+ * is no `compositions/` folder); rejects with a {@link BuildError} naming the
+ * file, e.g. for a composition named like an action folder.
+ */
+export async function buildCompositions(options: CompositionBuildOptions): Promise<BuiltComposition[]> {
+  const log = options.log ?? ((): void => undefined);
+  const all = findCompositionSources(options.rootDir);
+  const only = options.only;
+  const unknown = only === undefined ? [] : only.filter((name) => !all.some((c) => c.name === name));
+  if (unknown.length > 0) throw new BuildError(`unknown composition${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (found: ${all.map((c) => c.name).join(', ') || 'none'})`);
+  const sources: CompositionSource[] = only === undefined ? all : all.filter((c) => only.includes(c.name));
+  const hasActions = sources.length > 0 && existsSync(join(options.rootDir, 'actions'));
+  const actionNames = new Set(hasActions ? findActionSources(options.rootDir).map((a) => a.name) : []);
+  const clash = sources.find((c) => actionNames.has(c.name));
+  if (clash !== undefined) throw new BuildError(`compositions/${clash.name}.js: its conductor action would have the name of actions/${clash.name}; rename one of them`);
+  const actionsOut = join(options.outDir, 'actions');
+  const built: BuiltComposition[] = [];
+  for (const source of sources) {
+    const compiled = compileComposition(options.rootDir, source);
+    rmSync(join(actionsOut, source.name), { recursive: true, force: true });
+    rmSync(join(actionsOut, `${source.name}.zip`), { force: true });
+    const bundle = await bundleConductor(options.rootDir, compiled);
+    const record = writeBundle(actionsOut, source.name, bundle, []);
+    const compositionPath = join(actionsOut, `${source.name}.composition.json`);
+    writeFileSync(compositionPath, `${JSON.stringify(compiled.json, null, 2)}\n`);
+    built.push({ ...record, compositionPath, annotations: compiled.annotations });
+    log(`${source.name} (composition, conductor action): index.js ${formatBytes(record.bundleBytes)}, ${source.name}.zip ${formatBytes(record.zipBytes)}`);
+  }
+  return built;
+}
+
+/** What {@link buildAll} built. */
+export interface BuiltAll {
+  actions: BuiltAction[];
+  compositions: BuiltComposition[];
+}
+
+/**
+ * `npm run build`: every action folder and every composition (or `only`
+ * those named, actions and compositions alike). Rejects with a
+ * {@link BuildError} for a name that is neither.
+ */
+export async function buildAll(options: BuildOptions): Promise<BuiltAll> {
+  const only = options.only;
+  if (only === undefined) return { actions: await buildActions(options), compositions: await buildCompositions(options) };
+  const actionNames = new Set(findActionSources(options.rootDir).map((s) => s.name));
+  const compositionNames = new Set(findCompositionSources(options.rootDir).map((c) => c.name));
+  const unknown = only.filter((name) => !actionNames.has(name) && !compositionNames.has(name));
+  if (unknown.length > 0) {
+    throw new BuildError(
+      `unknown action${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (found actions: ${[...actionNames].join(', ') || 'none'}; compositions: ${[...compositionNames].join(', ') || 'none'})`,
+    );
+  }
+  const actions = only.filter((name) => actionNames.has(name));
+  const compositions = only.filter((name) => compositionNames.has(name));
+  return {
+    actions: actions.length === 0 ? [] : await buildActions({ ...options, only: actions }),
+    compositions: compositions.length === 0 ? [] : await buildCompositions({ ...options, only: compositions }),
+  };
 }
