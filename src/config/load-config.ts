@@ -18,6 +18,18 @@
  * | probeWindowMs | `probeWindowMs` | none | {@link DEFAULT_PROBE_WINDOW_MS} |
  * | leaseMs | `leaseMs` | none | {@link DEFAULT_LEASE_MS} |
  * | storeTimeoutMs | `storeTimeoutMs` | none | {@link DEFAULT_STORE_TIMEOUT_MS} |
+ * | riskLevel | `riskLevel` | `AQUATOPE_RISK_LEVEL` | {@link DEFAULT_RISK_LEVEL} |
+ * | managerPackage | `managerPackage` | `AQUATOPE_PACKAGE` | {@link DEFAULT_MANAGER_PACKAGE} |
+ * | collectorFirstMinutes | `collectorFirstMinutes` | none | {@link DEFAULT_COLLECTOR_FIRST_MINUTES} |
+ * | collectorLookbackMinutes | `collectorLookbackMinutes` | none | {@link DEFAULT_COLLECTOR_LOOKBACK_MINUTES} |
+ * | collectorMaxMinutes | `collectorMaxMinutes` | none | {@link DEFAULT_COLLECTOR_MAX_MINUTES} |
+ * | forecastContextMinutes | `forecastContextMinutes` | none | {@link DEFAULT_FORECAST_CONTEXT_MINUTES} |
+ * | platformKeepAliveMinutes | `platformKeepAliveMinutes` | none | {@link DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES} |
+ * | defaultMemoryMB | `defaultMemoryMB` | none | {@link DEFAULT_MEMORY_MB} |
+ * | clusterMemoryMB | `clusterMemoryMB` | `AQUATOPE_CLUSTER_MEMORY_MB` | none: no memory budget |
+ *
+ * The last nine are the one-minute scheduler chain's (collector, forecaster,
+ * pool-sizer; see `src/scheduler/`).
  */
 import { isMethodName, METHOD_NAMES, type MethodName } from '../tuning/method-registry';
 import { DEFAULT_DB_PREFIX } from '../store/store';
@@ -45,6 +57,37 @@ export interface AquatopeConfig {
   readonly leaseMs: number;
   /** Client-side deadline of one CouchDB call, ms. */
   readonly storeTimeoutMs: number;
+  /**
+   * The pool sizer's risk level, in (0, 1): the forecast quantile of each
+   * minute's count and the probability an arrival finds a warm container. The
+   * forecaster stores this quantile level beside its fixed ones.
+   */
+  readonly riskLevel: number;
+  /** The OpenWhisk package of the manager's own actions, whose activations the collector leaves out. */
+  readonly managerPackage: string;
+  /** Minutes the collector's first tick (nothing collected yet) reads back, an integer >= 1. */
+  readonly collectorFirstMinutes: number;
+  /**
+   * Minutes already collected that each collector tick computes again, an
+   * integer >= 0: OpenWhisk lists an activation only once it has ended, so one
+   * running over the last tick's fire time is counted one tick later.
+   */
+  readonly collectorLookbackMinutes: number;
+  /** Most minutes one collector tick writes (catching up after an outage), an integer >= 1; older missing minutes stay unrecorded. */
+  readonly collectorMaxMinutes: number;
+  /**
+   * Minutes of each function's past the forecaster reads (the idle-time model's
+   * context; the network reads the last 48), an integer >= 48. Cost: one series
+   * document per minute read at each tick, each holding every function active
+   * in it (in a warm container only the minutes not cached yet are read).
+   */
+  readonly forecastContextMinutes: number;
+  /** How long the platform keeps an idle container, minutes (OpenWhisk's idle-container timeout), an integer >= 1. */
+  readonly platformKeepAliveMinutes: number;
+  /** Memory of a function's container when its activations do not say, MB (OpenWhisk's default limit), an integer >= 1. */
+  readonly defaultMemoryMB: number;
+  /** Memory of the invokers together, MB; prewarms stop at 80% of it. Undefined: no budget. */
+  readonly clusterMemoryMB: number | undefined;
 }
 
 /** Default CouchDB URL: none, meaning the embedded server. */
@@ -63,6 +106,25 @@ export const DEFAULT_PROBE_WINDOW_MS = 300_000;
 export const DEFAULT_LEASE_MS = 120_000;
 /** Default client-side deadline of one CouchDB call, ms. */
 export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
+
+/** Default risk level of the pool sizer (0.95). */
+export const DEFAULT_RISK_LEVEL = 0.95;
+/** Default package of the manager's own actions (the manifest's). */
+export const DEFAULT_MANAGER_PACKAGE = 'aquatope';
+/** Default minutes the collector's first tick reads back (1: the minute before the fire time). */
+export const DEFAULT_COLLECTOR_FIRST_MINUTES = 1;
+/** Default minutes each collector tick computes again (1). */
+export const DEFAULT_COLLECTOR_LOOKBACK_MINUTES = 1;
+/** Default most minutes one collector tick writes (60). */
+export const DEFAULT_COLLECTOR_MAX_MINUTES = 60;
+/** Default minutes of the past the forecaster reads (1,440: a day, the idle-time model's context). */
+export const DEFAULT_FORECAST_CONTEXT_MINUTES = 1440;
+/** Smallest forecastContextMinutes: the network's input window (48 minutes). */
+export const MIN_FORECAST_CONTEXT_MINUTES = 48;
+/** Default platform keep-alive, minutes (10: OpenWhisk's idle-container timeout). */
+export const DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES = 10;
+/** Default container memory, MB (256: OpenWhisk's default memory limit). */
+export const DEFAULT_MEMORY_MB = 256;
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly expected: string };
 
@@ -135,6 +197,22 @@ function positiveMs(raw: unknown): Parsed<number> {
   return Number.isSafeInteger(value) && value > 0 ? ok(value) : bad('a positive integer (ms)');
 }
 
+function integerAtLeast(min: number, unit: string): (raw: unknown) => Parsed<number> {
+  return (raw) => {
+    const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+    return Number.isSafeInteger(value) && value >= min ? ok(value) : bad(`an integer >= ${min} (${unit})`);
+  };
+}
+
+function probability(raw: unknown): Parsed<number> {
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d*\.?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  return value > 0 && value < 1 ? ok(value) : bad('a number strictly between 0 and 1');
+}
+
+function packageName(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && /^[A-Za-z0-9_@.-][A-Za-z0-9_@. -]*$/.test(raw) && raw.trim() === raw ? ok(raw) : bad('an OpenWhisk package name');
+}
+
 function preview(raw: unknown): string {
   if (raw === undefined) return 'nothing';
   const text = JSON.stringify(raw) ?? String(raw);
@@ -165,6 +243,15 @@ const SETTINGS: { readonly [K in keyof AquatopeConfig]: Setting<AquatopeConfig[K
   probeWindowMs: { param: 'probeWindowMs', parse: positiveMs, fallback: DEFAULT_PROBE_WINDOW_MS },
   leaseMs: { param: 'leaseMs', parse: positiveMs, fallback: DEFAULT_LEASE_MS },
   storeTimeoutMs: { param: 'storeTimeoutMs', parse: positiveMs, fallback: DEFAULT_STORE_TIMEOUT_MS },
+  riskLevel: { param: 'riskLevel', env: 'AQUATOPE_RISK_LEVEL', parse: probability, fallback: DEFAULT_RISK_LEVEL },
+  managerPackage: { param: 'managerPackage', env: 'AQUATOPE_PACKAGE', parse: packageName, fallback: DEFAULT_MANAGER_PACKAGE },
+  collectorFirstMinutes: { param: 'collectorFirstMinutes', parse: integerAtLeast(1, 'minutes'), fallback: DEFAULT_COLLECTOR_FIRST_MINUTES },
+  collectorLookbackMinutes: { param: 'collectorLookbackMinutes', parse: integerAtLeast(0, 'minutes'), fallback: DEFAULT_COLLECTOR_LOOKBACK_MINUTES },
+  collectorMaxMinutes: { param: 'collectorMaxMinutes', parse: integerAtLeast(1, 'minutes'), fallback: DEFAULT_COLLECTOR_MAX_MINUTES },
+  forecastContextMinutes: { param: 'forecastContextMinutes', parse: integerAtLeast(MIN_FORECAST_CONTEXT_MINUTES, 'minutes'), fallback: DEFAULT_FORECAST_CONTEXT_MINUTES },
+  platformKeepAliveMinutes: { param: 'platformKeepAliveMinutes', parse: integerAtLeast(1, 'minutes'), fallback: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES },
+  defaultMemoryMB: { param: 'defaultMemoryMB', parse: integerAtLeast(1, 'MB'), fallback: DEFAULT_MEMORY_MB },
+  clusterMemoryMB: { param: 'clusterMemoryMB', env: 'AQUATOPE_CLUSTER_MEMORY_MB', parse: integerAtLeast(1, 'MB'), fallback: undefined },
 };
 
 function resolve<T>(setting: Setting<T>, params: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): T {
@@ -199,6 +286,15 @@ export function loadConfig(params: Record<string, unknown>, env: Readonly<Record
     probeWindowMs: resolve(SETTINGS.probeWindowMs, params, env),
     leaseMs: resolve(SETTINGS.leaseMs, params, env),
     storeTimeoutMs: resolve(SETTINGS.storeTimeoutMs, params, env),
+    riskLevel: resolve(SETTINGS.riskLevel, params, env),
+    managerPackage: resolve(SETTINGS.managerPackage, params, env),
+    collectorFirstMinutes: resolve(SETTINGS.collectorFirstMinutes, params, env),
+    collectorLookbackMinutes: resolve(SETTINGS.collectorLookbackMinutes, params, env),
+    collectorMaxMinutes: resolve(SETTINGS.collectorMaxMinutes, params, env),
+    forecastContextMinutes: resolve(SETTINGS.forecastContextMinutes, params, env),
+    platformKeepAliveMinutes: resolve(SETTINGS.platformKeepAliveMinutes, params, env),
+    defaultMemoryMB: resolve(SETTINGS.defaultMemoryMB, params, env),
+    clusterMemoryMB: resolve(SETTINGS.clusterMemoryMB, params, env),
   };
   return Object.freeze(config);
 }

@@ -5,7 +5,7 @@
  * The single knob `risk` trades cold starts against idle memory.
  */
 
-import type { ForecastWindow } from '../forecast/forecast-types';
+import type { CountForecast, ForecastWindow } from '../forecast/forecast-types';
 import { MINUTE_MS } from '../sim/policy';
 import type { PolicyContext, PoolControl, PoolPolicy } from '../sim/policy';
 import { containersNeeded } from './container-sizing';
@@ -54,6 +54,37 @@ export const AQUATOPE_KEEP_ALIVE_MARGIN_MS = 1;
  * ({@link OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS}); such a function gets no prewarms.
  */
 export const AQUATOPE_FALLBACK_KEEP_ALIVE_MS = OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS;
+
+/**
+ * The containers one function needs at each of `horizon` forecast steps, as
+ * the policy sizes them at a tick: step s needs
+ * {@link containersNeeded}(the `risk`-quantile of window `window`'s count at
+ * step s, `durationMs`, `risk`), written to `need[offset + s]`. Pure (the
+ * pool sizer action sizes its targets with it too).
+ * @returns step 0's `risk`-quantile count (what step 0 was sized for).
+ * @throws RangeError as {@link containersNeeded} does.
+ */
+export function sizeForecastSteps(forecast: CountForecast, window: number, durationMs: number, risk: number, horizon: number, need: Int32Array, offset: number): number {
+  let first = 0;
+  for (let s = 0; s < horizon; s++) {
+    const count = forecast.quantile(window, s, risk);
+    if (s === 0) first = count;
+    need[offset + s] = containersNeeded(count, durationMs, risk);
+  }
+  return first;
+}
+
+/**
+ * The end of the unbroken run of forecast steps from `step` that need at
+ * least `rank` containers: the first step at or after `step` (of
+ * `need[offset .. offset + horizon)`) that needs fewer, or `horizon`. Equal to
+ * `step` when `step` itself needs fewer. Pure.
+ */
+export function unbrokenRunEnd(need: Int32Array, offset: number, horizon: number, step: number, rank: number): number {
+  let e = step;
+  while (e < horizon && need[offset + e] >= rank) e++;
+  return e;
+}
 
 /** How an {@link AquatopePolicy} is built. */
 export interface AquatopeOptions {
@@ -294,11 +325,7 @@ export class AquatopePolicy implements PoolPolicy {
     const forecast = this.memo.forecast(minute, windows, keys, H);
     for (let w = 0; w < keys.length; w++) {
       const f = keys[w];
-      for (let s = 0; s < H; s++) {
-        const count = forecast.quantile(w, s, this.risk);
-        if (s === 0) this.sizedCount[f] = count;
-        this.need[f * H + s] = containersNeeded(count, this.durationMs[f], this.risk);
-      }
+      this.sizedCount[f] = sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H);
       this.forecastReady[f] = 1;
     }
     const nextDelay = Math.max(0, (minute + 1) * MINUTE_MS - this.loadMs - nowMs);
@@ -358,9 +385,7 @@ export class AquatopePolicy implements PoolPolicy {
    * `step` itself needs fewer.
    */
   private runEndMs(fn: number, step: number, rank: number): number {
-    const base = fn * this.horizonMinutes;
-    let e = step;
-    while (e < this.horizonMinutes && this.need[base + e] >= rank) e++;
+    const e = unbrokenRunEnd(this.need, fn * this.horizonMinutes, this.horizonMinutes, step, rank);
     return e === step ? Number.NaN : (this.tickMinute + e) * MINUTE_MS;
   }
 

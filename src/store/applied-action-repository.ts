@@ -29,6 +29,12 @@ export type AppliedChange =
       readonly containers: number;
       /** Keep-alive of idle containers, minutes (>= 0). */
       readonly keepAliveMinutes: number;
+      /**
+       * Of `containers`, how many the platform confirmed warm (warm-up
+       * invocations answered `{ warmed: true }`), an integer in [0, containers];
+       * absent when not known (older documents, or a target set without warm-ups).
+       */
+      readonly warmed?: number;
     };
 
 /** One change applied to the platform. */
@@ -57,11 +63,7 @@ const APPLIED_ACTION_TYPE: DocumentType<AppliedAction> = {
             cpu: changeReader.field('cpu').nullable((r) => r.number({ above: 0 })),
             timeoutMs: changeReader.field('timeoutMs').nullable((r) => r.number({ above: 0 })),
           }
-        : {
-            kind,
-            containers: changeReader.field('containers').number({ min: 0, integer: true }),
-            keepAliveMinutes: changeReader.field('keepAliveMinutes').number({ min: 0 }),
-          };
+        : prewarmChange(changeReader);
     return {
       action: reader.field('action').string(),
       at: reader.field('at').instant(),
@@ -71,6 +73,13 @@ const APPLIED_ACTION_TYPE: DocumentType<AppliedAction> = {
     };
   },
 };
+
+function prewarmChange(reader: DocumentReader): AppliedChange {
+  const containers = reader.field('containers').number({ min: 0, integer: true });
+  const keepAliveMinutes = reader.field('keepAliveMinutes').number({ min: 0 });
+  const warmed = reader.optionalField('warmed')?.number({ min: 0, max: containers, integer: true });
+  return warmed === undefined ? { kind: 'prewarm', containers, keepAliveMinutes } : { kind: 'prewarm', containers, keepAliveMinutes, warmed };
+}
 
 /** Index of changes by time, across actions. */
 const BY_TIME = 'applied-action-by-time';
@@ -102,6 +111,11 @@ export class AppliedActionRepository {
   async record(applied: AppliedAction): Promise<InsertOnceResult<AppliedAction>> {
     const at = canonicalInstant(applied.at, 'applied action at');
     return this.docs.insertOnce(appliedActionId(applied.action, at, applied.change.kind), { ...applied, at });
+  }
+
+  /** The change of `kind` recorded for the action at `at`, if any. */
+  async get(action: string, at: string, kind: AppliedChange['kind']): Promise<AppliedAction | undefined> {
+    return (await this.docs.get(appliedActionId(action, at, kind)))?.doc;
   }
 
   /** Every change of the action, oldest first. */

@@ -1,8 +1,11 @@
 /**
  * Per-function, per-minute activity as the collector computes it from
  * OpenWhisk activations: one document per minute holding every function seen
- * in it (the forecaster and the pool sizer read all functions at once). Ids
- * are `series:<minute>`, so a time range is an id range.
+ * in it (the forecaster and the pool sizer read all functions at once), and,
+ * when the collector was told the workflows' top-level actions, each
+ * workflow's end-to-end latencies. Ids are `series:<minute>`, so a time range
+ * is an id range. Documents written before the optional fields existed
+ * (`workflows`, `memoryMB`) read as they were.
  */
 import type { CouchDatabase, MangoIndex } from './couch';
 import { DocumentCollection, type DocumentType, type UpdateOptions, type UpdateResult } from './document-collection';
@@ -24,6 +27,24 @@ export interface FunctionMinute {
   readonly meanConcurrency: number;
   /** Mean run time of the minute's activations, ms (>= 0); null when there were none. */
   readonly meanDurationMs: number | null;
+  /**
+   * Memory limit of the function's containers, MB (> 0), from the `limits`
+   * annotation of its latest activation in the minute; absent when not known
+   * (no annotation, or a document written before the field existed).
+   */
+  readonly memoryMB?: number;
+}
+
+/** One workflow's end-to-end activity in one minute. */
+export interface WorkflowMinute {
+  /** The workflow's name. */
+  readonly workflow: string;
+  /** Top-level activations of the workflow that ended in the minute, an integer >= 0. */
+  readonly invocations: number;
+  /** Of those, the ones that failed, an integer in [0, invocations]. */
+  readonly failures: number;
+  /** End-to-end latencies of the successful ones, ms (each >= 0), in order of their end; `invocations - failures` values. */
+  readonly latenciesMs: readonly number[];
 }
 
 /** Every function's activity in one minute. */
@@ -32,6 +53,19 @@ export interface SeriesMinute {
   readonly minute: string;
   /** One entry per function, sorted by name, names distinct. */
   readonly functions: readonly FunctionMinute[];
+  /**
+   * One entry per workflow whose top-level activations the collector was told
+   * about, sorted by name, names distinct; absent when there is none (and in
+   * documents written before the field existed).
+   */
+  readonly workflows?: readonly WorkflowMinute[];
+}
+
+/** What {@link SeriesRepository.recordMinute} records of a minute. */
+export interface MinuteActivity {
+  readonly functions: readonly FunctionMinute[];
+  /** Default none. */
+  readonly workflows?: readonly WorkflowMinute[];
 }
 
 const SERIES_TYPE: DocumentType<SeriesMinute> = {
@@ -40,6 +74,7 @@ const SERIES_TYPE: DocumentType<SeriesMinute> = {
     const list = reader.field('functions');
     const functions = list.array((r) => {
       const invocations = r.field('invocations').number({ min: 0, integer: true });
+      const memoryMB = r.optionalField('memoryMB')?.number({ above: 0 });
       const entry: FunctionMinute = {
         function: r.field('function').string(),
         invocations,
@@ -47,6 +82,7 @@ const SERIES_TYPE: DocumentType<SeriesMinute> = {
         peakConcurrency: r.field('peakConcurrency').number({ min: 0, integer: true }),
         meanConcurrency: r.field('meanConcurrency').number({ min: 0 }),
         meanDurationMs: r.field('meanDurationMs').nullable((d) => d.number({ min: 0 })),
+        ...(memoryMB === undefined ? {} : { memoryMB }),
       };
       if (invocations === 0 && entry.meanDurationMs !== null) r.field('meanDurationMs').fail('expected null when invocations is 0');
       return entry;
@@ -54,7 +90,20 @@ const SERIES_TYPE: DocumentType<SeriesMinute> = {
     functions.forEach((f, i) => {
       if (i > 0 && functions[i - 1].function >= f.function) list.fail(`expected functions sorted by name with no repeats, found ${JSON.stringify(f.function)} at [${i}]`);
     });
-    return { minute: reader.field('minute').minute(), functions };
+    const workflowList = reader.optionalField('workflows');
+    const workflows = workflowList?.array((r) => {
+      const invocations = r.field('invocations').number({ min: 0, integer: true });
+      const failures = r.field('failures').number({ min: 0, max: invocations, integer: true });
+      const latencies = r.field('latenciesMs');
+      const latenciesMs = latencies.array((v) => v.number({ min: 0 }));
+      if (latenciesMs.length !== invocations - failures) latencies.fail(`expected ${invocations - failures} latencies (invocations - failures), found ${latenciesMs.length}`);
+      return { workflow: r.field('workflow').string(), invocations, failures, latenciesMs };
+    });
+    workflows?.forEach((w, i) => {
+      if (i > 0 && workflows[i - 1].workflow >= w.workflow) workflowList?.fail(`expected workflows sorted by name with no repeats, found ${JSON.stringify(w.workflow)} at [${i}]`);
+    });
+    const minute = reader.field('minute').minute();
+    return workflows === undefined || workflows.length === 0 ? { minute, functions } : { minute, functions, workflows };
   },
 };
 
@@ -82,9 +131,24 @@ export class SeriesRepository {
    * @throws RangeError on an invalid minute or entry (naming the field); StoreError on a store failure.
    */
   async record(minute: string, functions: readonly FunctionMinute[], options?: UpdateOptions): Promise<UpdateResult<SeriesMinute>> {
+    return this.recordMinute(minute, { functions }, options);
+  }
+
+  /**
+   * Records functions' and workflows' activity in a minute, as
+   * {@link SeriesRepository.record} does for functions: the given entries
+   * replace any stored for the same function or workflow, the others stay, and
+   * recording the same entries again changes nothing (`unchanged`). A 409
+   * (another writer in between) is re-read and re-applied.
+   * @throws RangeError on an invalid minute or entry (naming the field); StoreError on a store failure.
+   */
+  async recordMinute(minute: string, activity: MinuteActivity, options?: UpdateOptions): Promise<UpdateResult<SeriesMinute>> {
     const id = seriesId(minute);
     const canonical = canonicalMinute(minute, 'series minute');
+    const { functions } = activity;
+    const workflows = activity.workflows ?? [];
     requireDistinct(functions, (f) => f.function, `series ${canonical}: function`);
+    requireDistinct(workflows, (w) => w.workflow, `series ${canonical}: workflow`);
     return this.docs.updateWithRetry(
       id,
       (current) => {
@@ -96,12 +160,26 @@ export class SeriesRepository {
           if (before === undefined || !sameEntry(before, f)) changed = true;
           merged.set(f.function, copyEntry(f));
         }
+        const mergedWorkflows = new Map<string, WorkflowMinute>();
+        for (const w of current?.workflows ?? []) mergedWorkflows.set(w.workflow, w);
+        for (const w of workflows) {
+          const before = mergedWorkflows.get(w.workflow);
+          if (before === undefined || !sameWorkflow(before, w)) changed = true;
+          mergedWorkflows.set(w.workflow, copyWorkflow(w));
+        }
         if (!changed) return undefined;
         const sorted = [...merged.values()].sort((a, b) => (a.function < b.function ? -1 : a.function > b.function ? 1 : 0));
-        return { minute: canonical, functions: sorted };
+        const sortedWorkflows = [...mergedWorkflows.values()].sort((a, b) => (a.workflow < b.workflow ? -1 : a.workflow > b.workflow ? 1 : 0));
+        return sortedWorkflows.length === 0 ? { minute: canonical, functions: sorted } : { minute: canonical, functions: sorted, workflows: sortedWorkflows };
       },
       options,
     );
+  }
+
+  /** The latest recorded minute at or before `minute` (canonical ISO UTC), or undefined when none is. */
+  async latestMinuteAtOrBefore(minute: string): Promise<string | undefined> {
+    const [latest] = await this.docs.inIdRange('series:', seriesId(minute), { descending: true, limit: 1 });
+    return latest?.doc.minute;
   }
 
   /** The minute's document, or undefined when nothing was recorded for it. */
@@ -143,8 +221,17 @@ function sameEntry(a: FunctionMinute, b: FunctionMinute): boolean {
     a.coldStarts === b.coldStarts &&
     a.peakConcurrency === b.peakConcurrency &&
     a.meanConcurrency === b.meanConcurrency &&
-    a.meanDurationMs === b.meanDurationMs
+    a.meanDurationMs === b.meanDurationMs &&
+    a.memoryMB === b.memoryMB
   );
+}
+
+function sameWorkflow(a: WorkflowMinute, b: WorkflowMinute): boolean {
+  return a.invocations === b.invocations && a.failures === b.failures && a.latenciesMs.length === b.latenciesMs.length && a.latenciesMs.every((v, i) => v === b.latenciesMs[i]);
+}
+
+function copyWorkflow(w: WorkflowMinute): WorkflowMinute {
+  return { workflow: w.workflow, invocations: w.invocations, failures: w.failures, latenciesMs: [...w.latenciesMs] };
 }
 
 /** The entry's own fields only (a caller's object may carry more). */
@@ -156,5 +243,6 @@ function copyEntry(f: FunctionMinute): FunctionMinute {
     peakConcurrency: f.peakConcurrency,
     meanConcurrency: f.meanConcurrency,
     meanDurationMs: f.meanDurationMs,
+    ...(f.memoryMB === undefined ? {} : { memoryMB: f.memoryMB }),
   };
 }

@@ -1,6 +1,8 @@
 import { ConfigError } from '../../src/config/config-error';
 import {
-  DEFAULT_CPU_LIMIT_EXTENSION, DEFAULT_DB_PREFIX, DEFAULT_LEASE_MS, DEFAULT_METHOD, DEFAULT_PROBE_WINDOW_MS, DEFAULT_STORE_TIMEOUT_MS, loadConfig,
+  DEFAULT_COLLECTOR_FIRST_MINUTES, DEFAULT_COLLECTOR_LOOKBACK_MINUTES, DEFAULT_COLLECTOR_MAX_MINUTES, DEFAULT_CPU_LIMIT_EXTENSION, DEFAULT_DB_PREFIX,
+  DEFAULT_FORECAST_CONTEXT_MINUTES, DEFAULT_LEASE_MS, DEFAULT_MANAGER_PACKAGE, DEFAULT_MEMORY_MB, DEFAULT_METHOD, DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
+  DEFAULT_PROBE_WINDOW_MS, DEFAULT_RISK_LEVEL, DEFAULT_STORE_TIMEOUT_MS, loadConfig,
 } from '../../src/config/load-config';
 
 describe('loadConfig', () => {
@@ -9,8 +11,33 @@ describe('loadConfig', () => {
       apiHost: undefined, apiKey: undefined, namespace: undefined, couchDbUrl: undefined,
       dbPrefix: DEFAULT_DB_PREFIX, cpuLimitExtension: DEFAULT_CPU_LIMIT_EXTENSION, method: DEFAULT_METHOD,
       probeWindowMs: DEFAULT_PROBE_WINDOW_MS, leaseMs: DEFAULT_LEASE_MS, storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
+      riskLevel: DEFAULT_RISK_LEVEL, managerPackage: DEFAULT_MANAGER_PACKAGE, collectorFirstMinutes: DEFAULT_COLLECTOR_FIRST_MINUTES,
+      collectorLookbackMinutes: DEFAULT_COLLECTOR_LOOKBACK_MINUTES, collectorMaxMinutes: DEFAULT_COLLECTOR_MAX_MINUTES,
+      forecastContextMinutes: DEFAULT_FORECAST_CONTEXT_MINUTES, platformKeepAliveMinutes: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
+      defaultMemoryMB: DEFAULT_MEMORY_MB, clusterMemoryMB: undefined,
     });
     expect([DEFAULT_DB_PREFIX, DEFAULT_METHOD, DEFAULT_PROBE_WINDOW_MS, DEFAULT_LEASE_MS]).toEqual(['aquatope_', 'aquatope', 300_000, 120_000]);
+  });
+
+  it('gives the scheduler chain its named defaults: risk 0.95, package aquatope, a day of context, OpenWhisk\'s 10-minute keep-alive and 256 MB', () => {
+    expect([
+      DEFAULT_RISK_LEVEL, DEFAULT_MANAGER_PACKAGE, DEFAULT_COLLECTOR_FIRST_MINUTES, DEFAULT_COLLECTOR_LOOKBACK_MINUTES, DEFAULT_COLLECTOR_MAX_MINUTES,
+      DEFAULT_FORECAST_CONTEXT_MINUTES, DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES, DEFAULT_MEMORY_MB,
+    ]).toEqual([0.95, 'aquatope', 1, 1, 60, 1440, 10, 256]);
+  });
+
+  it('reads the scheduler settings from params (numbers also as digit strings) and the risk level, package and cluster memory from env', () => {
+    expect(
+      loadConfig(
+        { riskLevel: '0.99', collectorFirstMinutes: 5, collectorLookbackMinutes: 0, collectorMaxMinutes: '30', forecastContextMinutes: 48, platformKeepAliveMinutes: 15, defaultMemoryMB: '512' },
+        { AQUATOPE_PACKAGE: 'mgr', AQUATOPE_CLUSTER_MEMORY_MB: '65536' },
+      ),
+    ).toMatchObject({
+      riskLevel: 0.99, managerPackage: 'mgr', collectorFirstMinutes: 5, collectorLookbackMinutes: 0, collectorMaxMinutes: 30,
+      forecastContextMinutes: 48, platformKeepAliveMinutes: 15, defaultMemoryMB: 512, clusterMemoryMB: 65_536,
+    });
+    expect(loadConfig({ riskLevel: 0.5 }, { AQUATOPE_RISK_LEVEL: '0.9' }).riskLevel).toBe(0.5);
+    expect(loadConfig({}, { AQUATOPE_RISK_LEVEL: '0.9' }).riskLevel).toBe(0.9);
   });
 
   it('returns a frozen object', () => {
@@ -62,6 +89,17 @@ describe('loadConfig', () => {
     [{ leaseMs: 1.5 }, {}, 'param leaseMs: expected a positive integer (ms), found 1.5'],
     [{ leaseMs: '2 minutes' }, {}, 'param leaseMs: expected a positive integer (ms), found "2 minutes"'],
     [{ storeTimeoutMs: -1 }, {}, 'param storeTimeoutMs: expected a positive integer (ms), found -1'],
+    [{ riskLevel: 1 }, {}, 'param riskLevel: expected a number strictly between 0 and 1, found 1'],
+    [{ riskLevel: 'high' }, {}, 'param riskLevel: expected a number strictly between 0 and 1, found "high"'],
+    [{}, { AQUATOPE_RISK_LEVEL: '0' }, 'env AQUATOPE_RISK_LEVEL: expected a number strictly between 0 and 1, found "0"'],
+    [{ managerPackage: '/guest/aquatope' }, {}, 'param managerPackage: expected an OpenWhisk package name, found "/guest/aquatope"'],
+    [{ collectorFirstMinutes: 0 }, {}, 'param collectorFirstMinutes: expected an integer >= 1 (minutes), found 0'],
+    [{ collectorLookbackMinutes: -1 }, {}, 'param collectorLookbackMinutes: expected an integer >= 0 (minutes), found -1'],
+    [{ collectorMaxMinutes: 2.5 }, {}, 'param collectorMaxMinutes: expected an integer >= 1 (minutes), found 2.5'],
+    [{ forecastContextMinutes: 47 }, {}, 'param forecastContextMinutes: expected an integer >= 48 (minutes), found 47'],
+    [{ platformKeepAliveMinutes: 'ten' }, {}, 'param platformKeepAliveMinutes: expected an integer >= 1 (minutes), found "ten"'],
+    [{ defaultMemoryMB: 0 }, {}, 'param defaultMemoryMB: expected an integer >= 1 (MB), found 0'],
+    [{}, { AQUATOPE_CLUSTER_MEMORY_MB: 'lots' }, 'env AQUATOPE_CLUSTER_MEMORY_MB: expected an integer >= 1 (MB), found "lots"'],
   ])('loadConfig(%j, %j) throws a ConfigError: %s', (params, env, message) => {
     expect(() => loadConfig(params, env)).toThrow(ConfigError);
     expect(() => loadConfig(params, env)).toThrow(message);

@@ -59,6 +59,17 @@ describe('AppliedActionRepository', () => {
     expect(await applied.latestOf('/g/none', 'limits')).toBeUndefined();
   });
 
+  it('a prewarm may say how many containers were confirmed warm; get reads one change back', async () => {
+    const { applied } = await open('warmed');
+    const a: AppliedAction = { ...prewarm('/g/a', '2024-05-01T10:00:00Z', 3), change: { kind: 'prewarm', containers: 3, keepAliveMinutes: 10, warmed: 2 } };
+    await applied.record(a);
+    expect(await applied.get('/g/a', '2024-05-01T10:00:00.000Z', 'prewarm')).toEqual({ ...a, at: '2024-05-01T10:00:00.000Z' });
+    expect(await applied.get('/g/a', '2024-05-01T10:00:00Z', 'limits')).toBeUndefined();
+    await expect(applied.record({ ...a, at: '2024-05-01T10:01:00Z', change: { kind: 'prewarm', containers: 3, keepAliveMinutes: 10, warmed: 4 } })).rejects.toThrow(
+      new RangeError('cannot store applied-action applied:%2Fg%2Fa:2024-05-01T10:01:00.000Z:prewarm: change.warmed: expected an integer >= 0 and <= 3, found 4'),
+    );
+  });
+
   it('appliedSince finds the changes of every action from a time on, through the time index', async () => {
     const { applied } = await open('since');
     await applied.record(prewarm('/g/b', '2024-05-01T10:00:00Z'));

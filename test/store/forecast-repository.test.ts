@@ -43,6 +43,27 @@ describe('ForecastRepository', () => {
     expect(await forecasts.latestAtOrBefore('2024-05-01T09:59:00Z')).toBeUndefined();
   });
 
+  it('a sharded tick stores one document per shard; shardsAt reads them all, getShard one, and count 1 is the unsharded document', async () => {
+    const { forecasts } = await open('shards');
+    const m = '2024-05-01T10:00:00.000Z';
+    expect(forecastId(m, { index: 1, count: 3 })).toBe('forecast:2024-05-01T10:00:00.000Z:shard-1-of-3');
+    expect(forecastId(m, { index: 0, count: 1 })).toBe(forecastId(m));
+    expect(() => forecastId(m, { index: 3, count: 3 })).toThrow(RangeError);
+    const s0 = { ...forecast(m), shard: { index: 0, count: 2 } };
+    const s1 = { ...forecast(m, 2), shard: { index: 1, count: 2 } };
+    expect((await forecasts.save(s1)).stored.id).toBe('forecast:2024-05-01T10:00:00.000Z:shard-1-of-2');
+    await forecasts.save(s0);
+    await forecasts.save({ ...forecast('2024-05-01T10:01:00.000Z'), shard: { index: 0, count: 1 } });
+    expect(await forecasts.get(m)).toBeUndefined();
+    expect(await forecasts.getShard(m, { index: 1, count: 2 })).toEqual(s1);
+    expect(await forecasts.shardsAt(m)).toEqual([s0, s1]);
+    // Count 1 is stored without the field, as an unsharded forecast.
+    expect(await forecasts.get('2024-05-01T10:01:00Z')).toEqual(forecast('2024-05-01T10:01:00.000Z'));
+    expect(await forecasts.latestMinuteAtOrBefore('2024-05-01T10:00:00Z')).toBe(m);
+    expect(await forecasts.latestMinuteAtOrBefore('2024-05-01T10:05:00Z')).toBe('2024-05-01T10:01:00.000Z');
+    expect(await forecasts.latestMinuteAtOrBefore('2024-05-01T09:59:00Z')).toBeUndefined();
+  });
+
   const bad = (change: Partial<Forecast>): Forecast => ({ ...forecast('2024-05-01T10:00:00.000Z'), ...change });
   const id = 'forecast:2024-05-01T10:00:00.000Z';
   it.each([
@@ -56,6 +77,13 @@ describe('ForecastRepository', () => {
   ])('save(%j) is a RangeError: %s', async (f, message) => {
     const { forecasts } = await open('invalid');
     await expect(forecasts.save(f)).rejects.toThrow(new RangeError(message));
+  });
+
+  it('a stored shard whose index is out of range is reported naming the doc id and field', async () => {
+    const { forecasts, db } = await open('malformed-shard');
+    const f = forecast('2024-05-01T10:00:00.000Z');
+    await putRaw(couch.url, db, { _id: forecastId(f.firstMinute, { index: 0, count: 2 }), docType: 'forecast', ...f, shard: { index: 2, count: 2 } });
+    await expect(forecasts.shardsAt(f.firstMinute)).rejects.toThrow(new MalformedDocumentError('forecast:2024-05-01T10:00:00.000Z:shard-0-of-2', 'shard.index', 'expected an integer >= 0 and <= 1, found 2'));
   });
 
   it('a stored forecast with a repeated function is reported naming the doc id and field', async () => {

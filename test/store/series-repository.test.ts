@@ -1,5 +1,5 @@
 import { CouchServer, openDatabase } from '../../src/store/couch';
-import { SERIES_INDEXES, SeriesRepository, seriesId, type FunctionMinute } from '../../src/store/series-repository';
+import { SERIES_INDEXES, SeriesRepository, seriesId, type FunctionMinute, type WorkflowMinute } from '../../src/store/series-repository';
 import { MalformedDocumentError } from '../../src/store/store-error';
 import { putRaw, startTestCouch, type TestCouch } from './support/test-couch';
 
@@ -67,6 +67,43 @@ describe('SeriesRepository', () => {
     expect((await series.get(minute))?.functions.map((f) => f.function)).toEqual(['/g/a', '/g/b', '/g/c', '/g/d']);
   });
 
+  it('recordMinute also records workflows\' end-to-end latencies and functions\' memory, merged per name like functions', async () => {
+    const { series } = await open('workflows');
+    const minute = '2024-05-01T10:00:00Z';
+    const wf = (workflow: string, latenciesMs: number[], failures = 0): WorkflowMinute => ({ workflow, invocations: latenciesMs.length + failures, failures, latenciesMs });
+    await series.recordMinute(minute, { functions: [entry('/g/a', 2, { memoryMB: 512 })], workflows: [wf('ml', [900, 1200], 1)] });
+    expect(await series.recordMinute(minute, { functions: [], workflows: [wf('social', [300]), wf('ml', [900, 1200], 1)] })).toMatchObject({ outcome: 'written' });
+    expect(await series.get(minute)).toEqual({
+      minute: '2024-05-01T10:00:00.000Z',
+      functions: [entry('/g/a', 2, { memoryMB: 512 })],
+      workflows: [wf('ml', [900, 1200], 1), wf('social', [300])],
+    });
+    expect(await series.recordMinute(minute, { functions: [entry('/g/a', 2, { memoryMB: 512 })], workflows: [wf('social', [300])] })).toMatchObject({ outcome: 'unchanged' });
+    expect(await series.recordMinute(minute, { functions: [entry('/g/a', 2, { memoryMB: 1024 })] })).toMatchObject({ outcome: 'written' });
+    await expect(series.recordMinute(minute, { functions: [], workflows: [{ workflow: 'ml', invocations: 1, failures: 0, latenciesMs: [] }] })).rejects.toThrow(
+      new RangeError('cannot store series-minute series:2024-05-01T10:00:00.000Z: workflows[0].latenciesMs: expected 1 latencies (invocations - failures), found 0'),
+    );
+    await expect(series.recordMinute(minute, { functions: [], workflows: [wf('ml', [1]), wf('ml', [2])] })).rejects.toThrow(new RangeError('series 2024-05-01T10:00:00.000Z: workflow: "ml" appears twice'));
+  });
+
+  it('a minute stored before workflows and memory existed reads as it was, without them', async () => {
+    const { series, db } = await open('old');
+    await putRaw(couch.url, db, { _id: seriesId('2024-05-01T10:00:00Z'), docType: 'series-minute', minute: '2024-05-01T10:00:00.000Z', functions: [entry('/g/a', 1)] });
+    const old = await series.get('2024-05-01T10:00:00Z');
+    expect(old).toEqual({ minute: '2024-05-01T10:00:00.000Z', functions: [entry('/g/a', 1)] });
+    expect(old !== undefined && 'workflows' in old).toBe(false);
+    expect(old?.functions[0] !== undefined && 'memoryMB' in old.functions[0]).toBe(false);
+  });
+
+  it('latestMinuteAtOrBefore finds the newest recorded minute not after the given one', async () => {
+    const { series } = await open('latest');
+    expect(await series.latestMinuteAtOrBefore('2024-05-01T10:05:00Z')).toBeUndefined();
+    for (const m of ['10:00', '10:02', '10:07']) await series.record(`2024-05-01T${m}:00Z`, []);
+    expect(await series.latestMinuteAtOrBefore('2024-05-01T10:05:00Z')).toBe('2024-05-01T10:02:00.000Z');
+    expect(await series.latestMinuteAtOrBefore('2024-05-01T10:07:00Z')).toBe('2024-05-01T10:07:00.000Z');
+    expect(await series.latestMinuteAtOrBefore('2024-05-01T09:59:00Z')).toBeUndefined();
+  });
+
   it.each([
     ['2024-05-01T10:00:30Z', [entry('/g/a', 1)], 'series minute: expected the start of a minute (seconds 0), found "2024-05-01T10:00:30Z"'],
     ['yesterday', [entry('/g/a', 1)], 'series minute: expected an ISO 8601 time with a zone, e.g. 2024-05-01T12:34:00Z, found "yesterday"'],
@@ -83,6 +120,8 @@ describe('SeriesRepository', () => {
   it.each([
     ['unsorted functions', { functions: [entry('/g/b', 1), entry('/g/a', 1)] }, 'functions', 'expected functions sorted by name with no repeats, found "/g/a" at [1]'],
     ['a minute with seconds', { minute: '2024-05-01T10:00:01.000Z' }, 'minute', 'expected the start of a minute like 2024-05-01T12:34:00.000Z, found "2024-05-01T10:00:01.000Z"'],
+    ['unsorted workflows', { workflows: [{ workflow: 'b', invocations: 0, failures: 0, latenciesMs: [] }, { workflow: 'a', invocations: 0, failures: 0, latenciesMs: [] }] }, 'workflows', 'expected workflows sorted by name with no repeats, found "a" at [1]'],
+    ['a zero memoryMB', { functions: [{ ...entry('/g/a', 1), memoryMB: 0 }] }, 'functions[0].memoryMB', 'expected a finite number > 0, found 0'],
     ['a missing peakConcurrency', { functions: [{ function: '/g/a', invocations: 1, coldStarts: 0, meanConcurrency: 0, meanDurationMs: 1 }] }, 'functions[0].peakConcurrency', 'missing'],
   ])('a stored minute with %s is reported naming the doc id and field', async (_what, change, field, detail) => {
     const { series, db } = await open('malformed');

@@ -1,0 +1,213 @@
+import { AquatopePolicy } from '../../src/pool/aquatope';
+import { containersNeeded, poissonQuantile } from '../../src/pool/container-sizing';
+import { ForecastMemo } from '../../src/pool/forecast-memo';
+import type { PoolControl } from '../../src/sim/policy';
+import type { PoolPlatform, PrewarmOutcome } from '../../src/scheduler/pool-size-tick-ports';
+import { POOL_SIZER_TICK_KIND, runPoolSizeTick, type PoolSizeTickActed, type PoolSizeTickOptions, type PoolSizeTickSummary } from '../../src/scheduler/pool-size-tick';
+import { PlatformError } from '../../src/platform/platform-error';
+import type { Forecast, FunctionForecast } from '../../src/store/forecast-repository';
+import type { FunctionMinute } from '../../src/store/series-repository';
+import type { Store } from '../../src/store/store';
+import { stepForecaster } from '../support/fake-forecasters';
+import { at, logged, TestClock, unreachable, useTestStores } from './support/scheduler-fixtures';
+
+const T = at('2024-05-01T10:00:00Z');
+const MIN = 60_000;
+const iso = (ms: number): string => new Date(ms).toISOString();
+const LEVELS = [0.5, 0.9, 0.95, 0.99];
+const OPTIONS: PoolSizeTickOptions = { leaseMs: 60_000, riskLevel: 0.95, platformKeepAliveMinutes: 10, defaultMemoryMB: 256 };
+
+/** A function's forecast whose quantile at level k and step s is `q95[s]` scaled: 0.5 -> half, 0.9 -> 0.8, 0.95 -> 1, 0.99 -> 1.5. */
+function entry(fn: string, q95: readonly number[]): FunctionForecast {
+  const scale = [0.5, 0.8, 1, 1.5];
+  return { function: fn, mean: q95.map((v) => v * 0.6), quantiles: scale.map((k) => q95.map((v) => Math.round(v * k))) };
+}
+
+function forecastAt(firstMinute: string, functions: FunctionForecast[], shard?: { index: number; count: number }): Forecast {
+  return { firstMinute, horizonMinutes: functions[0]?.mean.length ?? 3, model: 'aquatope', levels: LEVELS, functions, ...(shard === undefined ? {} : { shard }) };
+}
+
+function minute(fn: string, invocations: number, extra: Partial<FunctionMinute> = {}): FunctionMinute {
+  return { function: fn, invocations, coldStarts: 0, peakConcurrency: invocations > 0 ? 1 : 0, meanConcurrency: 0.1, meanDurationMs: invocations > 0 ? 2000 : null, ...extra };
+}
+
+/** Prewarms by recording the calls; answers each warm-up warmed unless told otherwise. */
+class FakePool implements PoolPlatform {
+  readonly calls: [string, number][] = [];
+  readonly failOn = new Set<string>();
+  constructor(readonly log: string[] = []) {}
+  async prewarm(action: string, count: number): Promise<PrewarmOutcome> {
+    this.log.push(`platform.prewarm ${action} ${count}`);
+    this.calls.push([action, count]);
+    if (this.failOn.has(action)) throw new PlatformError('server', 'invoke', `action ${action}`, 'boom', 503, 5);
+    return { warmed: count, failures: [] };
+  }
+}
+
+describe('runPoolSizeTick', () => {
+  const stores = useTestStores();
+  let store: Store;
+  beforeEach(async () => {
+    store = await stores.store('pool');
+  });
+
+  async function tick(platform: PoolPlatform, options: PoolSizeTickOptions = OPTIONS, fireTime = '2024-05-01T10:00:00Z', clock = new TestClock(T + 2000), log?: string[]): Promise<PoolSizeTickSummary> {
+    const s = log === undefined ? store : { ...store, poolDecisions: logged(store.poolDecisions, 'poolDecisions', log), appliedActions: logged(store.appliedActions, 'appliedActions', log) };
+    return runPoolSizeTick({ fireTime, claimant: 'test' }, { store: s, platform, wallClock: clock }, options);
+  }
+
+  function acted(s: PoolSizeTickSummary): PoolSizeTickActed {
+    if ('skipped' in s) throw new Error(`skipped ${s.skipped}`);
+    return s;
+  }
+
+  /** 60 minutes of series before T: /g/a (2 s runs, 512 MB, peak 1 in the last 10 minutes), /g/new (no forecast). */
+  async function seed(): Promise<void> {
+    for (let m = 60; m >= 1; m--) {
+      await store.series.record(iso(T - m * MIN), [minute('/g/a', 10, { memoryMB: 512, peakConcurrency: m <= 10 ? 1 : 3 }), minute('/g/new', 1)]);
+    }
+  }
+
+  it('sizes the warm pool with the simulator policy\'s rule, stores the decision first, then prewarms the deficit and records it', async () => {
+    await seed();
+    await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0])]));
+    const log: string[] = [];
+    const pool = new FakePool(log);
+    const summary = acted(await tick(pool, OPTIONS, '2024-05-01T10:00:00Z', new TestClock(T + 2000), log));
+    // 30 invocations (the 0.95-quantile) of 2 s: Little's law gives 1 busy on average; the 0.95-quantile of Poisson(1) is 3, plus the arriving one: 4.
+    expect(poissonQuantile(1, 0.95)).toBe(3);
+    expect(containersNeeded(30, 2000, 0.95)).toBe(4);
+    const decision = await store.poolDecisions.get('2024-05-01T10:00:00Z');
+    expect(decision).toEqual({
+      minute: '2024-05-01T10:00:00.000Z',
+      riskLevel: 0.95,
+      forecastFirstMinute: '2024-05-01T10:00:00.000Z',
+      functions: [
+        // Peak concurrency 1 within the platform's 10-minute keep-alive: 3 to prewarm; steps 0 and 1 need containers, step 2 none.
+        { function: '/g/a', warmContainers: 4, prewarm: 3, keepAliveMinutes: 2, memoryMB: 512 },
+        // No forecast (less than one input window of history): no prewarm, the platform's keep-alive.
+        { function: '/g/new', warmContainers: 0, prewarm: 0, keepAliveMinutes: 10, memoryMB: 256 },
+      ],
+    });
+    // Read what was applied before, store the decision, and only then prewarm and record.
+    expect(log).toEqual(['appliedActions.appliedSince', 'poolDecisions.save', 'appliedActions.get', 'platform.prewarm /g/a 3', 'appliedActions.record']);
+    expect(await store.appliedActions.historyOf('/g/a')).toEqual([
+      {
+        action: '/g/a',
+        at: '2024-05-01T10:00:00.000Z',
+        change: { kind: 'prewarm', containers: 3, keepAliveMinutes: 10, warmed: 3 },
+        reason: 'pool-sizer q0.95: 4 warm wanted, 1 estimated warm',
+        tickId: `tick:${POOL_SIZER_TICK_KIND}:2024-05-01T10:00:00.000Z`,
+      },
+    ]);
+    expect(summary).toMatchObject({
+      minute: '2024-05-01T10:00:00.000Z', riskLevel: 0.95, functions: 2, forecastFunctions: 1, fallbackFunctions: 1, warmContainers: 4, estimatedWarm: 2,
+      forecast: { firstMinute: '2024-05-01T10:00:00.000Z', ageMinutes: 0, shardCount: 1, missingShards: [], level: 0.95 },
+      decision: 'created', prewarms: [{ function: '/g/a', containers: 3, warmed: 3, failures: [], outcome: 'applied' }], tick: 'completed',
+    });
+  });
+
+  it('gives the same targets as the simulator\'s aquatope@<risk> policy for the same forecast and duration', async () => {
+    const perStep = [30, 30, 0, 5, 200, 1];
+    const policy = new AquatopePolicy({ risk: 0.95, memo: new ForecastMemo(stepForecaster(2, perStep), 1), horizonMinutes: perStep.length, history: [Float64Array.from([1, 1])] });
+    const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0 };
+    policy.reset({ functionCount: 1, functionIds: ['/g/a'], memoryMB: Float64Array.from([512]), prewarmLoadMs: 0, minutes: 5 });
+    policy.onInvocationEnd(0, 0, control, 2000);
+    policy.onMinute(0, 0, control);
+    await seed();
+    await store.forecasts.save({ firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: perStep.length, model: 'aquatope', levels: [0.95], functions: [{ function: '/g/a', mean: perStep, quantiles: [perStep] }] });
+    acted(await tick(new FakePool()));
+    const target = (await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions.find((f) => f.function === '/g/a');
+    expect(target?.warmContainers).toBe(policy.containersNeeded(0, 0));
+    expect(target?.keepAliveMinutes).toBe(2);
+  });
+
+  it('a repeated tick applies nothing again', async () => {
+    await seed();
+    await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0])]));
+    const pool = new FakePool();
+    acted(await tick(pool));
+    expect(await tick(pool, OPTIONS, '2024-05-01T10:00:00.000+00:00', new TestClock(T + 5000))).toEqual({ fireTime: '2024-05-01T10:00:00.000Z', skipped: 'already-done' });
+    expect(pool.calls).toEqual([['/g/a', 3]]);
+  });
+
+  it('a tick re-claimed after a failed prewarm keeps the stored decision and sends only the prewarms not recorded yet', async () => {
+    await seed();
+    for (let m = 3; m >= 1; m--) await store.series.record(iso(T - m * MIN), [minute('/g/b', 5, { memoryMB: 128 })]);
+    await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0]), entry('/g/b', [60, 0, 0])]));
+    const pool = new FakePool();
+    pool.failOn.add('/g/b');
+    await expect(tick(pool, { ...OPTIONS, prewarmParallelism: 1 })).rejects.toMatchObject({ code: 'platform-error', message: expect.stringMatching(/^prewarm \/g\/b: /) });
+    pool.failOn.clear();
+    // The lease (60 s) has run out: the tick is claimed again.
+    const again = acted(await tick(pool, { ...OPTIONS, prewarmParallelism: 1 }, '2024-05-01T10:00:00Z', new TestClock(T + 70_000)));
+    expect(again.decision).toBe('already-stored');
+    expect(again.prewarms.map((p) => [p.function, p.outcome])).toEqual([['/g/a', 'already-applied'], ['/g/b', 'applied']]);
+    // /g/b: 60 runs of 2 s, 2 busy on average, 0.95-quantile of Poisson(2) 5, plus one: 6, one warm.
+    expect(pool.calls).toEqual([['/g/a', 3], ['/g/b', 5], ['/g/b', 5]]);
+    expect((await store.appliedActions.historyOf('/g/b')).map((a) => a.change)).toEqual([{ kind: 'prewarm', containers: 5, keepAliveMinutes: 10, warmed: 5 }]);
+  });
+
+  it('counts the containers an earlier prewarm warmed within the keep-alive as warm', async () => {
+    await seed();
+    await store.appliedActions.record({ action: '/g/a', at: iso(T - 5 * MIN), change: { kind: 'prewarm', containers: 4, keepAliveMinutes: 10, warmed: 4 }, reason: 'earlier', tickId: null });
+    await store.appliedActions.record({ action: '/g/a', at: iso(T - 11 * MIN), change: { kind: 'prewarm', containers: 9, keepAliveMinutes: 10, warmed: 9 }, reason: 'expired', tickId: null });
+    await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0])]));
+    const pool = new FakePool();
+    const summary = acted(await tick(pool));
+    expect(summary.prewarms).toEqual([]);
+    expect(pool.calls).toEqual([]);
+    expect((await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions[0]).toMatchObject({ function: '/g/a', warmContainers: 4, prewarm: 0 });
+  });
+
+  it('stops prewarming at 80% of the cluster memory, the functions likeliest to be invoked first', async () => {
+    await seed();
+    // /g/x is certain to be invoked (q0.5 > 0), /g/y only at the tail (q0.5 = 0): /g/x goes first.
+    await store.forecasts.save({
+      firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: 2, model: 'aquatope', levels: LEVELS,
+      functions: [
+        { function: '/g/x', mean: [20, 20], quantiles: [[10, 10], [20, 20], [30, 30], [40, 40]] },
+        { function: '/g/y', mean: [1, 1], quantiles: [[0, 0], [0, 0], [30, 30], [40, 40]] },
+      ],
+    });
+    // Warm now: /g/a 1 x 512 + /g/new 1 x 256 = 768 MB; budget 0.8 x 2,560 = 2,048 MB: room for 5 of 256 MB.
+    const summary = acted(await tick(new FakePool(), { ...OPTIONS, clusterMemoryMB: 2560 }));
+    const decision = await store.poolDecisions.get('2024-05-01T10:00:00Z');
+    const need = containersNeeded(30, 1000, 0.95);
+    expect(need).toBe(3);
+    expect(decision?.functions.filter((f) => f.function.startsWith('/g/x') || f.function.startsWith('/g/y')).map((f) => [f.function, f.warmContainers, f.prewarm])).toEqual([
+      ['/g/x', 3, 3],
+      ['/g/y', 3, 2],
+    ]);
+    expect(summary.budgetCapped).toBe(1);
+  });
+
+  it('reads a forecast made earlier that many steps on, merges its shards and says which are missing', async () => {
+    await seed();
+    await store.forecasts.save(forecastAt('2024-05-01T09:58:00.000Z', [entry('/g/a', [0, 0, 30, 30])], { index: 0, count: 3 }));
+    await store.forecasts.save(forecastAt('2024-05-01T09:58:00.000Z', [entry('/g/c', [0, 0, 0, 60])], { index: 2, count: 3 }));
+    const summary = acted(await tick(new FakePool()));
+    expect(summary.forecast).toEqual({ firstMinute: '2024-05-01T09:58:00.000Z', ageMinutes: 2, shardCount: 3, missingShards: [1], level: 0.95 });
+    const decision = await store.poolDecisions.get('2024-05-01T10:00:00Z');
+    expect(decision?.forecastFirstMinute).toBe('2024-05-01T09:58:00.000Z');
+    expect(decision?.functions.map((f) => [f.function, f.warmContainers, f.keepAliveMinutes])).toEqual([
+      ['/g/a', 4, 2],
+      ['/g/c', 0, 1],
+      ['/g/new', 0, 10],
+    ]);
+  });
+
+  it('without any forecast every function falls back; a forecast older than its horizon is not used', async () => {
+    await seed();
+    await store.forecasts.save(forecastAt('2024-05-01T09:50:00.000Z', [entry('/g/a', [30, 30, 30])]));
+    const summary = acted(await tick(new FakePool()));
+    expect(summary).toMatchObject({ forecast: null, forecastFunctions: 0, fallbackFunctions: 2, prewarms: [] });
+    expect((await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.forecastFirstMinute).toBeNull();
+  });
+
+  it('bad options are invalid-input; a store outage store-unavailable', async () => {
+    await expect(tick(new FakePool(), { ...OPTIONS, riskLevel: 1 })).rejects.toMatchObject({ code: 'invalid-input', message: 'riskLevel: expected a number strictly between 0 and 1, found 1' });
+    const down = runPoolSizeTick({ fireTime: '2024-05-01T10:00:00Z', claimant: 't' }, { store: { ...store, ticks: unreachable(store.ticks) }, platform: new FakePool(), wallClock: new TestClock(T) }, OPTIONS);
+    await expect(down).rejects.toMatchObject({ code: 'store-unavailable' });
+  });
+});
