@@ -1,15 +1,17 @@
 /**
  * The wskdeploy manifest, parsed with `@adobe/aio-lib-runtime` (`setPaths`
  * and `processPackage`, as the deploy does): every action it names has its
- * source folder and is the zip the build writes, every rule's trigger and
- * action are declared, the limits and the alarm are as documented, and no
- * secret is written in the files.
+ * source (an action folder or a composition) and is the zip the build
+ * writes, every action folder and composition is declared, every rule's
+ * trigger and action are declared, the limits, annotations and alarms are as
+ * documented, and no secret is written in the files.
  */
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { utils } from '@adobe/aio-lib-runtime';
 import { findActionSources } from '../../src/deploy/action-sources';
+import { compileComposition, findCompositionSources } from '../../src/deploy/compose-conductor';
 import { loadManifest, processManifest, type ManifestSources } from '../../src/deploy/manifest';
 import { DeployError, type ManifestEntities } from '../../src/deploy/manifest-entities';
 
@@ -39,26 +41,34 @@ function sensitiveStrings(value: unknown, path: string): { path: string; value: 
 describe('manifests/manifest.yaml', () => {
   const bundles = mkdtempSync(join(tmpdir(), 'aquatope-manifest-'));
   const actionNames = findActionSources(REPO).map((s) => s.name);
+  const compositions = findCompositionSources(REPO);
+  /** Everything the build makes a zip of: the action folders and the compositions' conductors. */
+  const builtNames = [...actionNames, ...compositions.map((c) => c.name)];
   let entities: ManifestEntities;
 
   const sources = (extra: Partial<ManifestSources> = {}): ManifestSources => ({ manifestPath: MANIFEST, deploymentPath: DEPLOYMENT, env: ENV, bundleDir: bundles, ...extra });
 
   beforeAll(() => {
     // processPackage reads each action's zip: stand-ins, so this test needs no build.
-    for (const name of actionNames) writeFileSync(join(bundles, `${name}.zip`), Buffer.from('PK stand-in'));
+    for (const name of builtNames) writeFileSync(join(bundles, `${name}.zip`), Buffer.from('PK stand-in'));
     entities = processManifest(loadManifest(sources()), { namesOnly: false });
   });
   afterAll(() => {
     rmSync(bundles, { recursive: true, force: true });
   });
 
-  it('declares the aquatope package, and only actions that have a source folder actions/<name>/index.ts', () => {
+  it('declares the aquatope package, every action folder actions/<name>/index.ts and every composition compositions/<name>.js, and nothing else', () => {
     expect(entities.pkgAndDeps.map((p) => p.name)).toEqual(['aquatope']);
-    expect(entities.actions.map((a) => a.name).sort()).toEqual(['aquatope/bo-step', 'aquatope/status']);
+    expect(actionNames).toEqual(expect.arrayContaining(['bo-step', 'status', 'collector', 'forecaster', 'pool-sizer']));
+    expect(compositions.map((c) => c.name)).toEqual(['scheduler']);
+    expect(entities.actions.map((a) => a.name).sort()).toEqual(builtNames.map((n) => `aquatope/${n}`).sort());
     for (const action of entities.actions) {
       const [pkg, name] = action.name.split('/');
       expect(pkg).toBe('aquatope');
-      expect(existsSync(join(REPO, 'actions', name ?? '', 'index.ts'))).toBe(true);
+      expect({ action: action.name, source: existsSync(join(REPO, 'actions', name ?? '', 'index.ts')) || existsSync(join(REPO, 'compositions', `${name ?? ''}.js`)) }).toEqual({
+        action: action.name,
+        source: true,
+      });
     }
   });
 
@@ -79,11 +89,45 @@ describe('manifests/manifest.yaml', () => {
     expect(Buffer.isBuffer(boStep?.action)).toBe(true);
   });
 
-  it('fires bo-step every probe window through the alarms feed, with the workflow as its payload', () => {
+  it.each([
+    ['collector', 256, 60000, true],
+    ['forecaster', 512, 60000, false],
+    ['pool-sizer', 256, 60000, true],
+  ])('gives %s the nodejs:20 runtime, %i MB and %i ms, its CouchDB URL, and the API key: %s', (name, memory, timeout, apiKey) => {
+    const action = entities.actions.find((a) => a.name === `aquatope/${name}`);
+    expect(action?.exec?.kind).toBe('nodejs:20');
+    expect(action?.limits).toEqual({ memory, timeout, logs: 10 });
+    expect(action?.params).toEqual({ couchdbUrl: ENV.COUCHDB_URL });
+    expect(action?.annotations?.['provide-api-key'] === true).toBe(apiKey);
+    expect(action?.annotations?.['conductor']).toBeUndefined();
+  });
+
+  it("declares the scheduler composition's conductor action with the annotations composer gives it (conductor, provide-api-key) and a time limit above the forecaster's", () => {
+    const scheduler = entities.actions.find((a) => a.name === 'aquatope/scheduler');
+    expect(scheduler?.exec?.kind).toBe('nodejs:20');
+    expect(scheduler?.limits).toEqual({ memory: 256, timeout: 180000, logs: 10 });
+    expect(scheduler?.params).toBeUndefined();
+    const [source] = compositions;
+    if (source === undefined) throw new Error('no composition');
+    const fromComposer = compileComposition(REPO, source).annotations.filter((a) => a.key === 'conductor' || a.key === 'provide-api-key');
+    expect(fromComposer.map((a) => a.key)).toEqual(['conductor', 'provide-api-key']);
+    for (const a of fromComposer) expect({ key: a.key, value: scheduler?.annotations?.[a.key] }).toEqual({ key: a.key, value: true });
+    const forecaster = entities.actions.find((a) => a.name === 'aquatope/forecaster');
+    expect(scheduler?.limits?.timeout ?? 0).toBeGreaterThan(forecaster?.limits?.timeout ?? Infinity);
+  });
+
+  it('fires bo-step every probe window and the scheduler every minute through the alarms feed, each by its rule', () => {
     const tick = entities.triggers.find((t) => t.name === 'bo-step-tick');
     expect(tick?.trigger?.feed).toBe('/whisk.system/alarms/alarm');
     expect(paramsOf(tick?.trigger?.parameters)).toEqual({ cron: '*/5 * * * *', trigger_payload: { workflow: ENV.AQUATOPE_WORKFLOW } });
-    expect(entities.rules).toEqual([{ name: 'bo-step-on-tick', trigger: 'bo-step-tick', action: 'aquatope/bo-step' }]);
+    const schedulerTick = entities.triggers.find((t) => t.name === 'scheduler-tick');
+    expect(schedulerTick?.trigger?.feed).toBe('/whisk.system/alarms/alarm');
+    expect(paramsOf(schedulerTick?.trigger?.parameters)).toEqual({ cron: '* * * * *' });
+    expect(entities.triggers.map((t) => t.name)).toEqual(['bo-step-tick', 'scheduler-tick']);
+    expect(entities.rules).toEqual([
+      { name: 'bo-step-on-tick', trigger: 'bo-step-tick', action: 'aquatope/bo-step' },
+      { name: 'scheduler-on-tick', trigger: 'scheduler-tick', action: 'aquatope/scheduler' },
+    ]);
   });
 
   it("binds every rule to a trigger and an action the manifest declares (and aio-lib-runtime's own check agrees)", () => {
@@ -127,7 +171,9 @@ describe('manifests/manifest.yaml', () => {
     expect(() => loadManifest(sources({ env: { ...ENV, COUCHDB_URL: 'http://u:pa$$@h:5984' } }))).toThrow(/COUCHDB_URL .*contains '\$'/);
   });
 
-  it('says to build first when a zip is missing', () => {
-    expect(() => processManifest(loadManifest(sources({ bundleDir: join(bundles, 'absent') })), { namesOnly: false })).toThrow(/aquatope\/bo-step: no .*bo-step\.zip; aquatope\/status: no .*status\.zip \(run npm run build first\)/);
+  it('says to build first when a zip is missing, naming each', () => {
+    const absent = join(bundles, 'absent');
+    const expected = entities.actions.map((a) => `${a.name}: no ${join(absent, `${a.name.split('/')[1] ?? ''}.zip`)}`).join('; ');
+    expect(() => processManifest(loadManifest(sources({ bundleDir: absent })), { namesOnly: false })).toThrow(`${expected} (run npm run build first)`);
   });
 });
