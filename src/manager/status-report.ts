@@ -17,6 +17,7 @@ import type { ForecastRepository } from '../store/forecast-repository';
 import type { PoolDecisionRepository } from '../store/pool-decision-repository';
 import type { Incumbent, PendingProbe, SearchPhase, SearchStateRepository } from '../store/search-state-repository';
 import { canonicalInstant } from '../store/time-keys';
+import { LEVEL_EPSILON, mergeShards } from '../scheduler/stored-forecast';
 import type { WorkflowConfig, WorkflowConfigRepository } from '../store/workflow-config-repository';
 
 /** The repositories' read methods the report uses. */
@@ -25,7 +26,7 @@ export interface StatusStore {
   readonly searchStates: Pick<SearchStateRepository, 'get'>;
   readonly appliedActions: Pick<AppliedActionRepository, 'historyOf'>;
   readonly poolDecisions: Pick<PoolDecisionRepository, 'latestAtOrBefore'>;
-  readonly forecasts: Pick<ForecastRepository, 'latestAtOrBefore'>;
+  readonly forecasts: Pick<ForecastRepository, 'latestMinuteAtOrBefore' | 'shardsAt'>;
 }
 
 /** What to report. */
@@ -151,7 +152,6 @@ export class UnknownWorkflowError extends Error {
 const LAST_MINUTE = '9999-12-31T23:59:00.000Z';
 
 /** Tolerance when matching the 0.9 quantile level. */
-const LEVEL_EPSILON = 1e-9;
 
 /** The start of the minute holding a canonical instant. */
 function minuteOf(canonical: string): string {
@@ -218,17 +218,23 @@ export async function buildStatusReport(store: StatusStore, query: StatusQuery):
           })),
         };
 
-  const latest = await store.forecasts.latestAtOrBefore(minute);
+  // The latest forecast minute, every shard of it merged (the forecaster may run sharded).
+  const latestMinute = await store.forecasts.latestMinuteAtOrBefore(minute);
+  const merged = latestMinute === undefined ? undefined : mergeShards(await store.forecasts.shardsAt(latestMinute));
   let forecast: ForecastStatus | null = null;
-  if (latest !== undefined) {
-    const k90 = latest.levels.findIndex((level) => Math.abs(level - 0.9) < LEVEL_EPSILON);
+  if (merged !== undefined) {
+    const entries = [...merged.functions.values()].sort((a, b) => (a.entry.function < b.entry.function ? -1 : a.entry.function > b.entry.function ? 1 : 0));
+    const first = entries[0];
     forecast = {
-      minute: latest.firstMinute,
-      horizonMinutes: latest.horizonMinutes,
-      model: latest.model,
-      functionCount: latest.functions.length,
-      truncated: latest.functions.length > query.limit,
-      functions: latest.functions.slice(0, query.limit).map((f) => ({ function: f.function, mean: f.mean, q90: k90 < 0 ? null : (f.quantiles[k90] ?? null) })),
+      minute: merged.firstMinute,
+      horizonMinutes: first?.horizonMinutes ?? 0,
+      model: merged.model,
+      functionCount: entries.length,
+      truncated: entries.length > query.limit,
+      functions: entries.slice(0, query.limit).map(({ entry, levels }) => {
+        const k90 = levels.findIndex((level) => Math.abs(level - 0.9) < LEVEL_EPSILON);
+        return { function: entry.function, mean: entry.mean, q90: k90 < 0 ? null : (entry.quantiles[k90] ?? null) };
+      }),
     };
   }
 

@@ -104,6 +104,32 @@ describe('buildStatusReport on the embedded CouchDB', () => {
     expect(report.forecast.latest).toMatchObject({ minute: '2024-05-01T10:00:00.000Z', truncated: true, functions: [{ function: '/g/a', mean: [1, 2], q90: [3, 4] }] });
   });
 
+  it('a forecast stored in shards is reported whole: every shard\'s functions, sorted by name', async () => {
+    const minute = '2024-05-01T11:00:00.000Z';
+    const shard = (index: number, fn: string, mean: number) => ({
+      firstMinute: minute,
+      horizonMinutes: 1,
+      model: 'aquatope',
+      levels: [0.9],
+      shard: { index, count: 2 },
+      functions: [{ function: fn, mean: [mean], quantiles: [[mean + 1]] }],
+    });
+    await store.forecasts.save(shard(1, '/g/a', 7));
+    await store.forecasts.save(shard(0, '/g/z', 3));
+    const report = await buildStatusReport(store, { workflow: 'alpha', limit: 50, at: '2024-05-01T11:00:30Z' });
+    expect(report.forecast.latest).toEqual({
+      minute,
+      horizonMinutes: 1,
+      model: 'aquatope',
+      functionCount: 2,
+      truncated: false,
+      functions: [
+        { function: '/g/a', mean: [7], q90: [8] },
+        { function: '/g/z', mean: [3], q90: [4] },
+      ],
+    });
+  });
+
   it('before anything was stored, pool and forecast are null', async () => {
     const report = await buildStatusReport(store, { workflow: 'beta', limit: 50, at: '2024-05-01T09:59:00Z' });
     expect(report.pool.latest).toBeNull();
