@@ -26,9 +26,11 @@ import { FORECAST_OPTIONS_HELP, parseForecastArgs } from './forecast-options';
 import { evaluateHeldOut, runForecastCommand } from './forecast-run';
 import { defaultModelDir } from './repo-paths';
 import { runTickCommand, TICK_OPTIONS_HELP } from './tick-run';
+import { parseStartArgs, runStartCommand, START_OPTIONS_HELP } from './start-command';
+import { runtimeMarkdown } from '../runtime/runtime-report';
 
 const USAGE = `usage:
-  aquatope start                     replay the default synthetic day through openwhisk-default, hybrid-histogram and oracle
+  aquatope start [options]           the local runtime: deploy the manager into a local OpenWhisk and run it on a replayed trace
   aquatope bench keepalive [options] run keep-alive/prewarm policies on the same arrivals
   aquatope bench forecast [options]  score the forecaster, aquatope-2023 and naive baselines on held-out minutes
   aquatope bench tick [options]      time one forecasting tick for every function (the forecaster action's minute)
@@ -59,6 +61,7 @@ bench bo options:
   --methods a,b,...   aquatope, max-resources, power-tuning, power-tuning-qos, cherrypick, aquatope-2023, random (default all)
   --out DIR           where bo.json, bo.md and bo.svg go, one folder per workflow and level when several (default reports/bo)
 
+${START_OPTIONS_HELP}
 ${SYSTEM_OPTIONS_HELP}
 ${FORECAST_OPTIONS_HELP}
 ${TICK_OPTIONS_HELP}
@@ -76,7 +79,6 @@ train options:
 `;
 
 const DEFAULT_POLICIES = ['openwhisk-default', 'fixed-20', 'hybrid-histogram', 'oracle'];
-const START_POLICIES = ['openwhisk-default', 'hybrid-histogram', 'oracle'];
 
 interface KeepaliveCommand {
   readonly trace?: string;
@@ -195,10 +197,9 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     }
     if (command === 'start') {
-      if (rest.length > 0) throw new UsageError(`start takes no arguments, got "${rest[0]}"`);
-      const { report, out } = await keepalive({ seed: 1, policies: START_POLICIES, out: join('reports', 'start') });
-      process.stdout.write(keepaliveMarkdown(report));
-      process.stderr.write(`report written to ${out}/keepalive.{json,md,svg}\n`);
+      const { report, out } = await runStartCommand(parseStartArgs(rest), process.env);
+      process.stdout.write(runtimeMarkdown(report));
+      process.stderr.write(`report written to ${out}/runtime.{json,md}\n`);
       return 0;
     }
     if (command === 'train') {

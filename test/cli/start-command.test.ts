@@ -1,0 +1,22 @@
+import { DEFAULT_START_FUNCTIONS, DEFAULT_START_MINUTES, parseStartArgs } from '../../src/cli/start-command';
+
+describe('parseStartArgs', () => {
+  it('defaults: the synthetic trace, its first functions, the default minutes, seed 1, reports/start', () => {
+    expect(parseStartArgs([])).toEqual({ functions: DEFAULT_START_FUNCTIONS, minutes: DEFAULT_START_MINUTES, seed: 1, out: 'reports/start', hold: false });
+  });
+
+  it('a trace file replays every function unless --functions says otherwise', () => {
+    expect(parseStartArgs(['--trace', 'x.csv', '--minutes', '960:1020', '--hold'])).toEqual({ trace: 'x.csv', minutes: { start: 960, end: 1020 }, seed: 1, out: 'reports/start', hold: true });
+    expect(parseStartArgs(['--trace', 'x.csv', '--functions', '50']).functions).toBe(50);
+  });
+
+  it.each([
+    [['--minutes', '9:3'], '--minutes "9:3": the start (9) must be below the end (3)'],
+    [['--functions', '0'], '--functions must be a positive integer, got "0"'],
+    [['--seed', 'x'], '--seed must be an integer in [0, 4294967295], got "x"'],
+    [['--bogus'], "Unknown option '--bogus'"],
+    [['extra'], "Unexpected argument 'extra'"],
+  ])('rejects %j naming the bad value', (args, message) => {
+    expect(() => parseStartArgs(args)).toThrow(message);
+  });
+});
