@@ -127,6 +127,9 @@ export async function buildActions(options: BuildOptions): Promise<BuiltAction[]
     format: 'cjs',
     minify: true,
     logLevel: 'warning',
+    // src/adapters/tfjs-backend.ts resolves the installed wasm package only when the wasm files are not
+    // beside the bundle (running from source); in a bundle they always are (actions/forecaster/bundle.json).
+    logOverride: { 'require-resolve-not-external': 'silent' },
   });
   const built: BuiltAction[] = [];
   for (const source of sources) {
