@@ -1,14 +1,36 @@
 import { BayesianForecaster } from './bayesian-forecaster';
 import type { ForecastModel } from './forecast-model';
-import { IdleHazardForecaster } from './idle-hazard';
+import { IdleHazardForecaster, type IdleHazardOptions } from './idle-hazard';
 import { INFERENCE_CONFIGS } from './model-config';
+import { QuantileAverageForecaster } from './quantile-average';
 import { RegimeForecaster } from './regime-forecaster';
 
 /**
- * Ours, `aquatope`: the hybrid Bayesian network (`aquatope-lstm`) for busy
- * windows and the idle-time model (`idle-hazard`, one day of context) for the
- * rest, with the default busy rule of {@link RegimeForecaster}.
+ * Weight of the network in the quantile average of busy windows. Fitted on
+ * validation minutes before the held-out ones (every 4th minute of 720:960 of
+ * the 1,350-function day, every minute of 14,400:15,840 of the 14-day
+ * function; BENCHMARKS.md, "Regimes"): of 0, 0.25, 0.5, 0.75 and 1, 0.5 had the
+ * lowest pinball loss at 0.9 and 0.99 summed over both.
  */
-export function aquatopeForecaster(model: ForecastModel): RegimeForecaster {
-  return new RegimeForecaster(new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']), new IdleHazardForecaster());
+export const BUSY_NETWORK_WEIGHT = 0.5;
+
+/**
+ * Ours, `aquatope`: busy windows (the default rule of {@link RegimeForecaster})
+ * get the quantile average (Vincentization) of the hybrid Bayesian network
+ * (`aquatope-lstm`) and the idle-time model, weight {@link BUSY_NETWORK_WEIGHT}
+ * each; every other window gets the idle-time model (`idle-hazard`, one day of
+ * context) alone.
+ */
+export function aquatopeForecaster(model: ForecastModel, options: AquatopeOptions = {}): RegimeForecaster {
+  const hazard = new IdleHazardForecaster(options.hazard ?? {});
+  const busy = new QuantileAverageForecaster('aquatope-busy', new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']), hazard, BUSY_NETWORK_WEIGHT);
+  return new RegimeForecaster(busy, hazard, {}, options.name ?? 'aquatope');
+}
+
+/** Variants of {@link aquatopeForecaster} (e.g. a shorter context for the idle-time model). */
+export interface AquatopeOptions {
+  /** Settings of the idle-time model; default its defaults. */
+  readonly hazard?: IdleHazardOptions;
+  /** The name in reports; default `aquatope`. */
+  readonly name?: string;
 }
