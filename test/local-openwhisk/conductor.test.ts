@@ -6,19 +6,12 @@
  * conductor, the limits).
  */
 import openwhisk from 'openwhisk';
-import type { Clock } from '../../src/core/clock';
 import { SeededRng } from '../../src/core/rng';
 import { ACTION_SEQUENCE_LIMIT, CompositionMessages, isTruthy, readContinuation, resolveComponent } from '../../src/local-openwhisk/conductor';
 import { generateAuthKey } from '../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../src/local-openwhisk/local-openwhisk-server';
 import { RegistryInvoker } from '../../src/local-openwhisk/registry-invoker';
-
-class ManualClock implements Clock {
-  constructor(public t: number) {}
-  nowMs(): number {
-    return this.t;
-  }
-}
+import { ManualClock } from '../support/manual-clock';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 

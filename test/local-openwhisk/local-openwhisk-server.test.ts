@@ -1,18 +1,11 @@
 import openwhisk from 'openwhisk';
 import { SeededRng } from '../../src/core/rng';
-import type { Clock } from '../../src/core/clock';
 import { generateAuthKey } from '../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../src/local-openwhisk/local-openwhisk-server';
 import { RegistryInvoker } from '../../src/local-openwhisk/registry-invoker';
+import { ManualClock } from '../support/manual-clock';
 
 /** A clock the test moves by hand (epoch ms). */
-class ManualClock implements Clock {
-  constructor(public t: number) {}
-  nowMs(): number {
-    return this.t;
-  }
-}
-
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 
 /** The status code and body of a rejected client call. */
@@ -115,7 +108,7 @@ describe('local OpenWhisk through the real openwhisk client', () => {
   });
 
   it('invokes blocking: the activation record, timed by the clock, cold (initTime) then warm', async () => {
-    clock.t = T0 + 1000;
+    clock.now = T0 + 1000;
     const cold = await ow.actions.invoke({ name: 'hello', blocking: true, params: { name: 'ada' } });
     expect(cold).toMatchObject({
       namespace: 'guest',
@@ -143,7 +136,7 @@ describe('local OpenWhisk through the real openwhisk client', () => {
     expect(record.response).toMatchObject({ success: true, result: { ok: true } });
     expect(await ow.activations.result({ name: activationId })).toEqual({ status: 'success', statusCode: 0, success: true, result: { ok: true } });
     const { logs } = await ow.activations.logs({ name: activationId });
-    expect(logs).toEqual([`${new Date(clock.t).toISOString()} stdout: got {"x":1}`, `${new Date(clock.t).toISOString()} stdout: activation ${activationId}`]);
+    expect(logs).toEqual([`${new Date(clock.now).toISOString()} stdout: got {"x":1}`, `${new Date(clock.now).toISOString()} stdout: activation ${activationId}`]);
   });
 
   it('an action returning {error} is a failed activation: 502 with the record on a blocking invoke', async () => {
@@ -216,7 +209,7 @@ describe('local OpenWhisk through the real openwhisk client', () => {
     const times = [T0 + 10_000, T0 + 20_000, T0 + 30_000, T0 + 40_000, T0 + 50_000];
     const ids: string[] = [];
     for (const [i, t] of times.entries()) {
-      clock.t = t;
+      clock.now = t;
       const a = await ow.actions.invoke({ name: 'counter', blocking: true, params: { n: i } });
       ids.push(a.activationId);
     }
@@ -268,7 +261,7 @@ describe('local OpenWhisk through the real openwhisk client', () => {
     expect(trigger.rules).toEqual({ 'guest/tick-add': { action: { name: 'add', path: 'guest/tools' }, status: 'active' } });
     expect(await ow.rules.get({ name: 'tick-add' })).toMatchObject({ status: 'active', trigger: { name: 'tick', path: 'guest' }, action: { name: 'add', path: 'guest/tools' } });
 
-    clock.t = T0 + 100_000;
+    clock.now = T0 + 100_000;
     const fired = await ow.triggers.invoke({ name: 'tick', params: { b: 5 } });
     await server.settled();
     const triggerRecord = await ow.activations.get({ name: fired.activationId });

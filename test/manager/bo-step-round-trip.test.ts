@@ -20,17 +20,11 @@ import { OpenWhiskPlatform } from '../../src/platform/openwhisk';
 import { startEmbeddedCouchDb, type EmbeddedCouchDb } from '../../src/store/embedded-couchdb';
 import { openStore, type Store } from '../../src/store/store';
 import { createMethods } from '../../src/tuning/method-registry';
+import { ManualClock } from '../support/manual-clock';
 
 const model = lookupWorkflow('social-network');
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
 const WINDOW_MS = 300_000;
-
-class ManualClock implements Clock {
-  constructor(public now: number) {}
-  nowMs(): number {
-    return this.now;
-  }
-}
 
 /** The registry's functions, with each activation's duration drawn from the model at the action's current limits. */
 class ModelledInvoker implements Invoker {

@@ -1,6 +1,5 @@
 import openwhisk from 'openwhisk';
 import { main } from '../../../actions/collector';
-import type { Clock } from '../../../src/core/clock';
 import { SeededRng } from '../../../src/core/rng';
 import { generateAuthKey } from '../../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../../src/local-openwhisk/local-openwhisk-server';
@@ -8,6 +7,7 @@ import { RegistryInvoker } from '../../../src/local-openwhisk/registry-invoker';
 import { WARMUP_PARAM, wrapManagedAction } from '../../../src/platform/managed-action';
 import { startEmbeddedCouchDb, type EmbeddedCouchDb } from '../../../src/store/embedded-couchdb';
 import { openStore } from '../../../src/store/store';
+import { ManualClock } from '../../support/manual-clock';
 
 const good = { fireTime: '2024-05-01T10:01:00Z', couchdbUrl: 'http://127.0.0.1:1' };
 
@@ -46,13 +46,6 @@ describe('collector main', () => {
     expect(await main({ ...good, storeTimeoutMs: 2000 })).toEqual({ error: { code: 'store-unavailable', message: expect.stringContaining('http://127.0.0.1:1') } });
   });
 });
-
-class ManualClock implements Clock {
-  constructor(public now: number) {}
-  nowMs(): number {
-    return this.now;
-  }
-}
 
 describe('collector main on the embedded CouchDB and the local OpenWhisk', () => {
   const T0 = Date.parse('2024-05-01T10:00:00Z');
