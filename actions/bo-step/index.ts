@@ -20,7 +20,7 @@ import { loadConfig } from '../../src/config/load-config';
 import { BoStepError, type BoStepErrorCode } from '../../src/manager/bo-step-error';
 import { runBoStep, type BoStepSummary } from '../../src/manager/bo-step';
 import { openWhiskBoStepPlatform } from '../../src/manager/openwhisk-bo-step-platform';
-import { OpenWhiskPlatform } from '../../src/platform/openwhisk';
+import { platformFromConfig } from '../../src/platform/platform-from-config';
 import { PlatformError } from '../../src/platform/platform-error';
 import { openStore } from '../../src/store/store';
 import { StoreError } from '../../src/store/store-error';
@@ -50,13 +50,7 @@ export async function main(params: Record<string, unknown>): Promise<BoStepActio
     const fireTimeSource = input.fireTime === undefined ? 'clock' : 'param';
     const fireTime = input.fireTime ?? new Date(Math.floor(Date.now() / config.probeWindowMs) * config.probeWindowMs).toISOString();
     const store = await openStore({ url: config.couchDbUrl, dbPrefix: config.dbPrefix, timeoutMs: config.storeTimeoutMs });
-    const platform = OpenWhiskPlatform.create({
-      ...(config.apiHost === undefined ? {} : { apiHost: config.apiHost }),
-      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
-      ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
-      env: process.env,
-      cpuLimitExtension: config.cpuLimitExtension,
-    });
+    const platform = platformFromConfig(config, process.env);
     const method = createMethods()[input.method ?? config.method];
     const summary = await runBoStep(
       { workflow: input.workflow, fireTime, claimant: process.env.__OW_ACTIVATION_ID ?? 'bo-step', ...(input.definition === undefined ? {} : { definition: input.definition }) },

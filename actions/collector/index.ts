@@ -20,7 +20,7 @@
  * `platform-error`.
  */
 import { loadConfig } from '../../src/config/load-config';
-import { OpenWhiskPlatform } from '../../src/platform/openwhisk';
+import { platformFromConfig } from '../../src/platform/platform-from-config';
 import { currentMinute, failureOf, missingCouchDb, type SchedulerActionFailure } from '../../src/scheduler/action-failure';
 import { runCollector, type CollectorSummary } from '../../src/scheduler/collector';
 import { openWhiskCollectorPlatform } from '../../src/scheduler/openwhisk-collector-platform';
@@ -38,12 +38,7 @@ export async function main(params: Record<string, unknown>): Promise<CollectorAc
     if (config.couchDbUrl === undefined) return missingCouchDb('collector');
     const fireTime = input.fireTime ?? currentMinute(Date.now());
     const store = await openStore({ url: config.couchDbUrl, dbPrefix: config.dbPrefix, timeoutMs: config.storeTimeoutMs });
-    const platform = OpenWhiskPlatform.create({
-      ...(config.apiHost === undefined ? {} : { apiHost: config.apiHost }),
-      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
-      ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
-      env: process.env,
-    });
+    const platform = platformFromConfig(config, process.env);
     const summary = await runCollector(
       { fireTime, claimant: process.env.__OW_ACTIVATION_ID ?? 'collector', ...(input.workflows === undefined ? {} : { workflows: input.workflows }) },
       { store, platform: openWhiskCollectorPlatform(platform), wallClock: { nowEpochMs: () => Date.now() } },
