@@ -2,23 +2,32 @@
  * The `pool-sizer` action: the last step of the one-minute scheduler chain.
  * From the minute's forecast (every shard) and the recent series it sizes
  * each function's warm pool with the simulator's `aquatope@<risk>` code,
- * stores the decision, then prewarms the deficits by warm-up invocations and
- * records each (`src/scheduler/pool-size-tick.ts`). Idle containers are kept
- * by the platform's own keep-alive (stock OpenWhisk has no API for it).
+ * stores the decision, then prewarms the deficits and records them
+ * (`src/scheduler/pool-size-tick.ts`): by warm-up invocations of each action
+ * (`prewarmMode` `warmup`, the default), or, on a cluster with the
+ * dynamic-prewarm extension (`prewarmMode` `runtime-manifest`), by stem-cell
+ * counts per runtime kind and memory posted to its admin endpoint
+ * (`prewarmAdminUrl`, `prewarmAdminAuth`; `src/platform/runtime-manifest-prewarm.ts`).
+ * Idle containers are kept by the platform's own keep-alive (stock OpenWhisk
+ * has no API for it).
  *
  * Params: `fireTime` (ISO 8601; absent: the start of the current minute),
  * `riskLevel` (in (0, 1), default 0.95: the forecast quantile, and the chance
  * an arrival finds a warm container), and the config params of `loadConfig`
  * (`couchdbUrl`, `dbPrefix`, `platformKeepAliveMinutes` (default 10),
  * `defaultMemoryMB` (default 256), `clusterMemoryMB` (prewarms stop at 80% of
- * it; default no budget), `leaseMs`, `storeTimeoutMs`, `apiHost`, `apiKey`, ...).
+ * it; default no budget), `prewarmMode`, `prewarmAdminUrl`,
+ * `prewarmAdminAuth`, `prewarmAdminTimeoutMs`, `prewarmBaseManifest`,
+ * `prewarmDefaultKind` (default `nodejs:20`), `leaseMs`, `storeTimeoutMs`,
+ * `apiHost`, `apiKey`, ...).
  *
  * Answers the tick's summary with `fireTimeSource`, or
  * `{ error: { code, message } }` with code `invalid-param`,
  * `store-unavailable`, `store-error` or `platform-error`.
  */
 import { loadConfig } from '../../src/config/load-config';
-import { OpenWhiskPlatform } from '../../src/platform/openwhisk';
+import { platformFromConfig } from '../../src/platform/platform-from-config';
+import { RuntimeManifestAdmin } from '../../src/platform/runtime-manifest-prewarm';
 import { currentMinute, failureOf, missingCouchDb, type SchedulerActionFailure } from '../../src/scheduler/action-failure';
 import { openWhiskPoolPlatform } from '../../src/scheduler/openwhisk-pool-platform';
 import { runPoolSizeTick, type PoolSizeTickSummary } from '../../src/scheduler/pool-size-tick';
@@ -36,21 +45,27 @@ export async function main(params: Record<string, unknown>): Promise<PoolSizerAc
     if (config.couchDbUrl === undefined) return missingCouchDb('pool-sizer');
     const fireTime = input.fireTime ?? currentMinute(Date.now());
     const store = await openStore({ url: config.couchDbUrl, dbPrefix: config.dbPrefix, timeoutMs: config.storeTimeoutMs });
-    const platform = OpenWhiskPlatform.create({
-      ...(config.apiHost === undefined ? {} : { apiHost: config.apiHost }),
-      ...(config.apiKey === undefined ? {} : { apiKey: config.apiKey }),
-      ...(config.namespace === undefined ? {} : { namespace: config.namespace }),
-      env: process.env,
-    });
+    const platform = platformFromConfig(config, process.env);
+    const admin =
+      config.prewarmMode === 'runtime-manifest' && config.prewarmAdminUrl !== undefined
+        ? new RuntimeManifestAdmin({
+            adminUrl: config.prewarmAdminUrl,
+            timeoutMs: config.prewarmAdminTimeoutMs,
+            ...(config.prewarmAdminAuth === undefined ? {} : { auth: config.prewarmAdminAuth }),
+            ...(config.prewarmBaseManifest === undefined ? {} : { baseManifest: config.prewarmBaseManifest }),
+          })
+        : undefined;
     const summary = await runPoolSizeTick(
       { fireTime, claimant: process.env.__OW_ACTIVATION_ID ?? 'pool-sizer' },
-      { store, platform: openWhiskPoolPlatform(platform), wallClock: { nowEpochMs: () => Date.now() } },
+      { store, platform: openWhiskPoolPlatform(platform, admin), wallClock: { nowEpochMs: () => Date.now() } },
       {
         leaseMs: config.leaseMs,
         riskLevel: config.riskLevel,
         platformKeepAliveMinutes: config.platformKeepAliveMinutes,
         defaultMemoryMB: config.defaultMemoryMB,
         ...(config.clusterMemoryMB === undefined ? {} : { clusterMemoryMB: config.clusterMemoryMB }),
+        prewarmMode: config.prewarmMode,
+        defaultRuntimeKind: config.prewarmDefaultKind,
       },
     );
     return { ...summary, fireTimeSource: input.fireTime === undefined ? 'clock' : 'param' };

@@ -3,7 +3,9 @@
  * value is an {@link InvalidParamError} naming the param and the value. The
  * risk level (`riskLevel`, default 0.95) and the other config params
  * (`couchdbUrl`, `platformKeepAliveMinutes`, `defaultMemoryMB`,
- * `clusterMemoryMB`, ...) are read by `loadConfig`, not here; other params
+ * `clusterMemoryMB`, and the prewarm path's `prewarmMode`, `prewarmAdminUrl`,
+ * `prewarmAdminAuth`, `prewarmAdminTimeoutMs`, `prewarmBaseManifest`,
+ * `prewarmDefaultKind`, ...) are read by `loadConfig`, not here; other params
  * (e.g. the forecaster's answer in a sequence) are ignored.
  */
 import { InvalidParamError } from '../../src/params/invalid-param';

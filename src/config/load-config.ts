@@ -27,13 +27,31 @@
  * | platformKeepAliveMinutes | `platformKeepAliveMinutes` | none | {@link DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES} |
  * | defaultMemoryMB | `defaultMemoryMB` | none | {@link DEFAULT_MEMORY_MB} |
  * | clusterMemoryMB | `clusterMemoryMB` | `AQUATOPE_CLUSTER_MEMORY_MB` | none: no memory budget |
+ * | prewarmMode | `prewarmMode` | `AQUATOPE_PREWARM_MODE` | {@link DEFAULT_PREWARM_MODE} |
+ * | prewarmAdminUrl | `prewarmAdminUrl` | `AQUATOPE_PREWARM_ADMIN_URL` | none (required in mode `runtime-manifest`) |
+ * | prewarmAdminAuth | `prewarmAdminAuth` | `AQUATOPE_PREWARM_ADMIN_AUTH` | none: no auth header |
+ * | prewarmAdminTimeoutMs | `prewarmAdminTimeoutMs` | none | {@link DEFAULT_PREWARM_ADMIN_TIMEOUT_MS} |
+ * | prewarmBaseManifest | `prewarmBaseManifest` | `AQUATOPE_PREWARM_BASE_MANIFEST` | none: the endpoint's GET |
+ * | prewarmDefaultKind | `prewarmDefaultKind` | `AQUATOPE_PREWARM_DEFAULT_KIND` | {@link DEFAULT_PREWARM_KIND} |
  *
- * The last nine are the one-minute scheduler chain's (collector, forecaster,
- * pool-sizer; see `src/scheduler/`).
+ * collectorFirstMinutes to clusterMemoryMB are the one-minute scheduler
+ * chain's (collector, forecaster, pool-sizer; see `src/scheduler/`), the
+ * `prewarm*` settings the pool sizer's: `warmup` prewarms by warm-up
+ * invocations of each action, `runtime-manifest` by stem-cell counts per
+ * runtime kind and memory posted to the dynamic-prewarm extension's admin
+ * endpoint (`src/platform/runtime-manifest-prewarm.ts`). Mode
+ * `runtime-manifest` without an admin URL is an error naming it.
  */
 import { isMethodName, METHOD_NAMES, type MethodName } from '../tuning/method-registry';
 import { DEFAULT_DB_PREFIX } from '../store/store';
+import { parseRuntimeManifest, type RuntimeManifest } from '../platform/runtime-manifest-prewarm';
 import { ConfigError, type ConfigOrigin } from './config-error';
+
+/** How the pool sizer prewarms: `warmup` invocations per action, or stem cells per runtime kind and memory through the `runtime-manifest` admin endpoint. */
+export type PrewarmMode = 'warmup' | 'runtime-manifest';
+
+/** The prewarm modes. */
+export const PREWARM_MODES: readonly PrewarmMode[] = ['warmup', 'runtime-manifest'];
 
 /** The manager's settings. */
 export interface AquatopeConfig {
@@ -88,6 +106,18 @@ export interface AquatopeConfig {
   readonly defaultMemoryMB: number;
   /** Memory of the invokers together, MB; prewarms stop at 80% of it. Undefined: no budget. */
   readonly clusterMemoryMB: number | undefined;
+  /** How the pool sizer prewarms. */
+  readonly prewarmMode: PrewarmMode;
+  /** Admin URL (http or https, no credentials in it) under which the dynamic-prewarm extension serves `config/runtime`; required in mode `runtime-manifest`. */
+  readonly prewarmAdminUrl: string | undefined;
+  /** Admin credentials `user:password` of that endpoint (Basic auth; never shown); undefined: none sent. */
+  readonly prewarmAdminAuth: string | undefined;
+  /** Time limit of one admin call attempt, ms. */
+  readonly prewarmAdminTimeoutMs: number;
+  /** The runtime manifest to change when the endpoint has no GET (a JSON object, or its text); undefined: read the cluster's by GET. */
+  readonly prewarmBaseManifest: RuntimeManifest | undefined;
+  /** Runtime kind of a function whose kind the platform does not report (stem cells are per kind). */
+  readonly prewarmDefaultKind: string;
 }
 
 /** Default CouchDB URL: none, meaning the embedded server. */
@@ -125,6 +155,13 @@ export const MIN_FORECAST_CONTEXT_MINUTES = 48;
 export const DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES = 10;
 /** Default container memory, MB (256: OpenWhisk's default memory limit). */
 export const DEFAULT_MEMORY_MB = 256;
+
+/** Default prewarm mode: warm-up invocations (stock OpenWhisk). */
+export const DEFAULT_PREWARM_MODE: PrewarmMode = 'warmup';
+/** Default time limit of one admin call attempt, ms (10 s). */
+export const DEFAULT_PREWARM_ADMIN_TIMEOUT_MS = 10_000;
+/** Default runtime kind of a function whose kind is not known. */
+export const DEFAULT_PREWARM_KIND = 'nodejs:20';
 
 type Parsed<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly expected: string };
 
@@ -213,6 +250,52 @@ function packageName(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && /^[A-Za-z0-9_@.-][A-Za-z0-9_@. -]*$/.test(raw) && raw.trim() === raw ? ok(raw) : bad('an OpenWhisk package name');
 }
 
+function prewarmMode(raw: unknown): Parsed<PrewarmMode> {
+  const found = PREWARM_MODES.find((m) => m === raw);
+  return found === undefined ? bad(`one of ${PREWARM_MODES.join(', ')}`) : ok(found);
+}
+
+function adminUrl(raw: unknown): Parsed<string> {
+  const expected = 'an http:// or https:// admin URL without credentials (set those in prewarmAdminAuth)';
+  if (typeof raw !== 'string') return bad(expected);
+  try {
+    const url = new URL(raw.trim());
+    return (url.protocol === 'http:' || url.protocol === 'https:') && url.username === '' && url.password === '' ? ok(raw.trim()) : bad(expected);
+  } catch {
+    return bad(expected);
+  }
+}
+
+function adminAuth(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && /^[^:\s]+:\S+$/.test(raw.trim()) ? ok(raw.trim()) : bad('admin credentials user:password');
+}
+
+function runtimeManifest(raw: unknown, origin: ConfigOrigin): Parsed<RuntimeManifest> {
+  const expected = 'a runtime manifest { "runtimes": { <family>: [ { "kind", "stemCells"?, ... } ] } } (a JSON object or its text)';
+  let value: unknown = raw;
+  if (typeof raw === 'string') {
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      return bad(expected);
+    }
+  } else if (origin === 'env') return bad(expected);
+  try {
+    return ok(parseRuntimeManifest(value, 'manifest'));
+  } catch (error) {
+    return bad(`${expected}; ${error instanceof Error ? error.message : String(error)}`);
+  }
+}
+
+function runtimeKind(raw: unknown): Parsed<string> {
+  return typeof raw === 'string' && /^[A-Za-z0-9][A-Za-z0-9._-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/.test(raw.trim()) ? ok(raw.trim()) : bad('a runtime kind such as nodejs:20');
+}
+
+/** Credentials shown masked: the user only. */
+function maskAuth(raw: unknown): string {
+  return maskKey(raw);
+}
+
 function preview(raw: unknown): string {
   if (raw === undefined) return 'nothing';
   const text = JSON.stringify(raw) ?? String(raw);
@@ -252,7 +335,21 @@ const SETTINGS: { readonly [K in keyof AquatopeConfig]: Setting<AquatopeConfig[K
   platformKeepAliveMinutes: { param: 'platformKeepAliveMinutes', parse: integerAtLeast(1, 'minutes'), fallback: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES },
   defaultMemoryMB: { param: 'defaultMemoryMB', parse: integerAtLeast(1, 'MB'), fallback: DEFAULT_MEMORY_MB },
   clusterMemoryMB: { param: 'clusterMemoryMB', env: 'AQUATOPE_CLUSTER_MEMORY_MB', parse: integerAtLeast(1, 'MB'), fallback: undefined },
+  prewarmMode: { param: 'prewarmMode', env: 'AQUATOPE_PREWARM_MODE', parse: prewarmMode, fallback: DEFAULT_PREWARM_MODE },
+  prewarmAdminUrl: { param: 'prewarmAdminUrl', env: 'AQUATOPE_PREWARM_ADMIN_URL', parse: adminUrl, fallback: NONE, show: maskUrl },
+  prewarmAdminAuth: { param: 'prewarmAdminAuth', env: 'AQUATOPE_PREWARM_ADMIN_AUTH', parse: adminAuth, fallback: NONE, show: maskAuth },
+  prewarmAdminTimeoutMs: { param: 'prewarmAdminTimeoutMs', parse: positiveMs, fallback: DEFAULT_PREWARM_ADMIN_TIMEOUT_MS },
+  prewarmBaseManifest: { param: 'prewarmBaseManifest', env: 'AQUATOPE_PREWARM_BASE_MANIFEST', parse: runtimeManifest, fallback: undefined },
+  prewarmDefaultKind: { param: 'prewarmDefaultKind', env: 'AQUATOPE_PREWARM_DEFAULT_KIND', parse: runtimeKind, fallback: DEFAULT_PREWARM_KIND },
 };
+
+/** Where a setting's value comes from: `param`, `env`, or undefined (the default). */
+function originOf(setting: Setting<unknown>, params: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): ConfigOrigin | undefined {
+  const fromParam = Object.prototype.hasOwnProperty.call(params, setting.param) ? params[setting.param] : undefined;
+  if (fromParam !== undefined && fromParam !== null) return 'param';
+  if (setting.env !== undefined && env[setting.env] !== undefined && env[setting.env] !== '') return 'env';
+  return undefined;
+}
 
 function resolve<T>(setting: Setting<T>, params: Record<string, unknown>, env: Readonly<Record<string, string | undefined>>): T {
   const fromParam = Object.prototype.hasOwnProperty.call(params, setting.param) ? params[setting.param] : undefined;
@@ -295,6 +392,21 @@ export function loadConfig(params: Record<string, unknown>, env: Readonly<Record
     platformKeepAliveMinutes: resolve(SETTINGS.platformKeepAliveMinutes, params, env),
     defaultMemoryMB: resolve(SETTINGS.defaultMemoryMB, params, env),
     clusterMemoryMB: resolve(SETTINGS.clusterMemoryMB, params, env),
+    prewarmMode: resolve(SETTINGS.prewarmMode, params, env),
+    prewarmAdminUrl: resolve(SETTINGS.prewarmAdminUrl, params, env),
+    prewarmAdminAuth: resolve(SETTINGS.prewarmAdminAuth, params, env),
+    prewarmAdminTimeoutMs: resolve(SETTINGS.prewarmAdminTimeoutMs, params, env),
+    prewarmBaseManifest: resolve(SETTINGS.prewarmBaseManifest, params, env),
+    prewarmDefaultKind: resolve(SETTINGS.prewarmDefaultKind, params, env),
   };
+  if (config.prewarmMode === 'runtime-manifest' && config.prewarmAdminUrl === undefined) {
+    const origin = originOf(SETTINGS.prewarmMode, params, env) ?? 'param';
+    throw new ConfigError(
+      origin,
+      origin === 'env' ? 'AQUATOPE_PREWARM_MODE' : 'prewarmMode',
+      '"runtime-manifest" with no admin URL',
+      'an admin URL (param prewarmAdminUrl or env AQUATOPE_PREWARM_ADMIN_URL) in mode runtime-manifest',
+    );
+  }
   return Object.freeze(config);
 }

@@ -28,18 +28,29 @@
  *    (less than one input window of history) gets no prewarm and the
  *    platform's keep-alive, as the policy's fallback.
  * 5. STORE the {@link PoolDecision} first (once per minute; a different one
- *    stored first is kept and applied), then apply it: prewarm each deficit
- *    through the platform port (on stock OpenWhisk, warm-up invocations; idle
- *    containers are then kept by the platform's keep-alive) and record each
- *    prewarm in the applied-action repository. A prewarm already recorded for
- *    this fire time (a re-claimed tick) is not sent again.
+ *    stored first is kept and applied), then apply it. In prewarm mode
+ *    `warmup` (the default): prewarm each deficit through the platform port
+ *    (on stock OpenWhisk, warm-up invocations; idle containers are then kept
+ *    by the platform's keep-alive) and record each prewarm in the
+ *    applied-action repository. In mode `runtime-manifest` (the
+ *    dynamic-prewarm extension's admin endpoint): stem cells are per runtime
+ *    kind and memory, not per action, so the deficits are summed per (kind,
+ *    memory MB) over the functions concerned (those sized from the forecast,
+ *    and any with a deficit; the kind is the platform's, else
+ *    `defaultRuntimeKind`), set with ONE port call
+ *    ({@link StemCellPlatform.setStemCells}) and recorded as one
+ *    `stem-cells` change of {@link RUNTIME_MANIFEST_TARGET}. A sum may be 0:
+ *    stem cells raised by an earlier tick go back down. A prewarm (or
+ *    stem-cell change) already recorded for this fire time (a re-claimed
+ *    tick) is not sent again.
  * 6. Complete the tick.
  */
 import { AQUATOPE_DEFAULT_DURATION_MS, AQUATOPE_EXCESS_KEEP_ALIVE_MS, AQUATOPE_MEMORY_SHARE, sizeForecastSteps, unbrokenRunEnd } from '../pool/aquatope';
+import { RUNTIME_MANIFEST_TARGET, type StemCellsEntry } from '../store/applied-action-repository';
 import type { FunctionPoolTarget, PoolDecision } from '../store/pool-decision-repository';
 import { isStoreError } from '../store/store-error';
 import { epochMsOf } from '../store/time-keys';
-import type { PoolSizeTickPorts, PrewarmOutcome } from './pool-size-tick-ports';
+import type { PoolPlatform, PoolSizeTickPorts, PoolSizeTickStore, PrewarmOutcome, StemCellPlatform, StemCellTarget } from './pool-size-tick-ports';
 import { guarded, SchedulerError, toSchedulerError } from './scheduler-error';
 import { levelIndex, mergeShards, StoredCountForecast, type StoredFunctionForecast } from './stored-forecast';
 import { claimTick, completeTick, fireMinuteOf, isoMinute, MINUTE_MS } from './tick';
@@ -52,6 +63,12 @@ export const POOL_SERIES_MINUTES = 60;
 
 /** Functions prewarmed at the same time, by default (8). */
 export const DEFAULT_PREWARM_PARALLELISM = 8;
+
+/** Runtime kind of a function the platform reports none for, by default (`nodejs:20`). */
+export const DEFAULT_RUNTIME_KIND = 'nodejs:20';
+
+/** How a tick applies its prewarms: warm-up invocations per action, or stem-cell counts per runtime kind and memory. */
+export type PoolPrewarmMode = 'warmup' | 'runtime-manifest';
 
 /** What one tick is asked to do. */
 export interface PoolSizeTickInput {
@@ -75,6 +92,10 @@ export interface PoolSizeTickOptions {
   readonly clusterMemoryMB?: number;
   /** Functions prewarmed at the same time, an integer >= 1. Default {@link DEFAULT_PREWARM_PARALLELISM}. */
   readonly prewarmParallelism?: number;
+  /** How prewarms are applied (default `warmup`); `runtime-manifest` needs the platform port's {@link PoolPlatform.stemCells}. */
+  readonly prewarmMode?: PoolPrewarmMode;
+  /** Runtime kind of a function the platform reports none for, in mode `runtime-manifest`. Default {@link DEFAULT_RUNTIME_KIND}. */
+  readonly defaultRuntimeKind?: string;
 }
 
 /** The forecast a decision was made from. */
@@ -99,6 +120,16 @@ export interface PrewarmApplied {
   readonly failures: readonly string[];
   /** `applied` now; `already-applied` by an earlier claim of this tick (not sent again). */
   readonly outcome: 'applied' | 'already-applied';
+}
+
+/** The stem-cell change of a tick in mode `runtime-manifest`. */
+export interface StemCellsApplied {
+  /** The counts set, per runtime kind and memory (containers beyond those estimated warm). */
+  readonly cells: readonly StemCellsEntry[];
+  /** The counts the platform did not set, with why. */
+  readonly skipped: readonly (StemCellsEntry & { readonly reason: string })[];
+  /** `applied` now; `already-applied` by an earlier claim of this tick (not sent again); `nothing-to-set`: no function concerned (no call). */
+  readonly outcome: 'applied' | 'already-applied' | 'nothing-to-set';
 }
 
 /** A tick that did nothing. */
@@ -128,7 +159,10 @@ export interface PoolSizeTickActed {
   readonly budgetCapped: number;
   /** `created`; `already-stored` (a re-run); `kept-first` (a different decision was stored first: it was applied). */
   readonly decision: 'created' | 'already-stored' | 'kept-first';
+  /** The per-action prewarms (mode `warmup`; empty in mode `runtime-manifest`). */
   readonly prewarms: readonly PrewarmApplied[];
+  /** The stem-cell change (mode `runtime-manifest`); null in mode `warmup`. */
+  readonly stemCells: StemCellsApplied | null;
   readonly tick: 'completed' | 'lost';
 }
 
@@ -143,7 +177,9 @@ interface Recent {
   peak: number;
 }
 
-function checkOptions(options: PoolSizeTickOptions): void {
+const KIND = /^[A-Za-z0-9][A-Za-z0-9._-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+
+function checkOptions(options: PoolSizeTickOptions, platform: PoolPlatform): void {
   const bad = (what: string, value: unknown, expected: string): never => {
     throw new SchedulerError('invalid-input', `${what}: expected ${expected}, found ${JSON.stringify(value)}`);
   };
@@ -153,6 +189,11 @@ function checkOptions(options: PoolSizeTickOptions): void {
   if (options.clusterMemoryMB !== undefined && !(options.clusterMemoryMB > 0)) bad('clusterMemoryMB', options.clusterMemoryMB, 'a number > 0');
   const parallel = options.prewarmParallelism;
   if (parallel !== undefined && (!Number.isInteger(parallel) || parallel < 1)) bad('prewarmParallelism', parallel, 'an integer >= 1');
+  const mode = options.prewarmMode;
+  if (mode !== undefined && mode !== 'warmup' && mode !== 'runtime-manifest') bad('prewarmMode', mode, 'warmup or runtime-manifest');
+  const kind = options.defaultRuntimeKind;
+  if (kind !== undefined && !KIND.test(kind)) bad('defaultRuntimeKind', kind, 'a runtime kind such as nodejs:20');
+  if (mode === 'runtime-manifest' && platform.stemCells === undefined) bad('prewarmMode', mode, 'warmup, or a platform port with the stem-cell path (the runtime-manifest admin endpoint)');
 }
 
 /**
@@ -162,7 +203,7 @@ function checkOptions(options: PoolSizeTickOptions): void {
 export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeTickPorts, options: PoolSizeTickOptions): Promise<PoolSizeTickSummary> {
   const { store, platform, wallClock } = ports;
   const fire = fireMinuteOf(input.fireTime);
-  checkOptions(options);
+  checkOptions(options, platform);
   const risk = options.riskLevel;
   const keepAlive = options.platformKeepAliveMinutes;
   const claim = await claimTick(store.ticks, POOL_SIZER_TICK_KIND, fire.fireTime, wallClock, options.leaseMs, input.claimant);
@@ -269,7 +310,19 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     outcome = 'kept-first';
   }
   const level = forecast?.level ?? risk;
-  const wanted = applying.functions.filter((f) => f.prewarm > 0);
+  const forecastNames = new Set(entries.map((e) => e.entry.function));
+  const stemCellPort = platform.stemCells;
+  let stemCells: StemCellsApplied | null = null;
+  const wanted = options.prewarmMode === 'runtime-manifest' ? [] : applying.functions.filter((f) => f.prewarm > 0);
+  if (options.prewarmMode === 'runtime-manifest' && stemCellPort !== undefined) {
+    const concerned = applying.functions.filter((f) => f.prewarm > 0 || forecastNames.has(f.function));
+    stemCells = await applyStemCells(store, stemCellPort, concerned, {
+      fireTime: fire.fireTime,
+      tickId: claim.tick.id,
+      defaultKind: options.defaultRuntimeKind ?? DEFAULT_RUNTIME_KIND,
+      reason: (n) => `pool-sizer q${level}: ${n} containers wanted beyond those estimated warm, summed per runtime kind and memory`,
+    });
+  }
   const prewarms = await forEachLimited(wanted, options.prewarmParallelism ?? DEFAULT_PREWARM_PARALLELISM, async (target): Promise<PrewarmApplied> => {
     const fn = target.function;
     const before = await guarded(`read the applied prewarm of ${fn}`, () => store.appliedActions.get(fn, fire.fireTime, 'prewarm'));
@@ -291,7 +344,6 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
   });
   prewarms.sort((a, b) => (a.function < b.function ? -1 : a.function > b.function ? 1 : 0));
 
-  const forecastNames = new Set(entries.map((e) => e.entry.function));
   const forecastFunctions = functions.filter((f) => forecastNames.has(f.function)).length;
   const summary = {
     fireTime: fire.fireTime,
@@ -306,14 +358,55 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     budgetCapped,
     decision: outcome,
     prewarms,
+    stemCells,
   };
   const tick = await completeTick(
     store.ticks,
     claim.tick,
     wallClock,
-    JSON.stringify({ functions: summary.functions, warm: summary.warmContainers, prewarmed: prewarms.reduce((n, p) => n + p.warmed, 0), decision: outcome }),
+    JSON.stringify({ functions: summary.functions, warm: summary.warmContainers, prewarmed: prewarms.reduce((n, p) => n + p.warmed, 0) + (stemCells?.cells.reduce((n, c) => n + c.count, 0) ?? 0), decision: outcome }),
   );
   return { ...summary, tick };
+}
+
+/**
+ * The stem-cell path: the prewarms of `concerned` summed per (kind, memory
+ * MB), set with one port call and recorded once per fire time.
+ */
+async function applyStemCells(
+  store: PoolSizeTickStore,
+  port: StemCellPlatform,
+  concerned: readonly FunctionPoolTarget[],
+  at: { readonly fireTime: string; readonly tickId: string; readonly defaultKind: string; readonly reason: (containers: number) => string },
+): Promise<StemCellsApplied> {
+  const before = await guarded('read the applied stem cells', () => store.appliedActions.get(RUNTIME_MANIFEST_TARGET, at.fireTime, 'stem-cells'));
+  if (before !== undefined && before.change.kind === 'stem-cells') return { cells: before.change.cells, skipped: before.change.skipped, outcome: 'already-applied' };
+  if (concerned.length === 0) return { cells: [], skipped: [], outcome: 'nothing-to-set' };
+  const names = concerned.map((f) => f.function);
+  const kinds = await guarded('read the runtime kinds', () => port.kindsOf(names));
+  const sums = new Map<string, StemCellTarget>();
+  for (const f of concerned) {
+    const kind = kinds.get(f.function) ?? at.defaultKind;
+    // The manifest's memory sizes are whole MB.
+    const memoryMB = Math.ceil(f.memoryMB);
+    const key = `${kind} ${memoryMB}`;
+    sums.set(key, { kind, memoryMB, count: (sums.get(key)?.count ?? 0) + f.prewarm });
+  }
+  const targets = [...sums.values()].sort((a, b) => (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : a.memoryMB - b.memoryMB));
+  const result = await guarded('set the stem cells', () => port.setStemCells(targets));
+  const cells = result.applied.map((c) => ({ kind: c.kind, memoryMB: c.memoryMB, count: c.count }));
+  const skipped = result.skipped.map((c) => ({ kind: c.kind, memoryMB: c.memoryMB, count: c.count, reason: c.reason }));
+  const total = targets.reduce((n, t) => n + t.count, 0);
+  await guarded('record the stem cells', () =>
+    store.appliedActions.record({
+      action: RUNTIME_MANIFEST_TARGET,
+      at: at.fireTime,
+      change: { kind: 'stem-cells', cells, skipped },
+      reason: at.reason(total),
+      tickId: at.tickId,
+    }),
+  );
+  return { cells, skipped, outcome: 'applied' };
 }
 
 /** Runs `run` over `items`, at most `limit` at a time; rejects with the first failure once every started call has settled. */

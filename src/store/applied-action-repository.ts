@@ -1,8 +1,11 @@
 /**
- * What the manager changed on the platform: action limits it updated and
- * prewarm targets it set, one document per change, never rewritten
+ * What the manager changed on the platform: action limits it updated,
+ * prewarm targets it set and stem-cell counts it set in the cluster's runtime
+ * manifest, one document per change, never rewritten
  * (`applied:<action>:<at>:<kind>`), so an operator can see what was applied,
- * when and why, and a retried action does not record a change twice.
+ * when and why, and a retried action does not record a change twice. A
+ * stem-cell change is of no one action: it is recorded under the name
+ * {@link RUNTIME_MANIFEST_TARGET}.
  */
 import type { CouchDatabase, MangoIndex } from './couch';
 import { DocumentCollection, type DocumentType, type InsertOnceResult } from './document-collection';
@@ -35,11 +38,32 @@ export type AppliedChange =
        * absent when not known (older documents, or a target set without warm-ups).
        */
       readonly warmed?: number;
+    }
+  /** Stem-cell counts set in the cluster's runtime manifest (the dynamic-prewarm extension's admin endpoint), per runtime kind and memory. */
+  | {
+      readonly kind: 'stem-cells';
+      /** The counts set. */
+      readonly cells: readonly StemCellsEntry[];
+      /** The counts asked for but not set, with why (e.g. a kind the manifest has no runtime of). */
+      readonly skipped: readonly (StemCellsEntry & { readonly reason: string })[];
     };
+
+/** Stem cells of one runtime kind and memory size. */
+export interface StemCellsEntry {
+  /** Runtime kind, e.g. `nodejs:20`. */
+  readonly kind: string;
+  /** Memory of one stem cell, MB (an integer >= 1). */
+  readonly memoryMB: number;
+  /** Stem cells kept, an integer >= 0. */
+  readonly count: number;
+}
+
+/** The `action` of a stem-cell change: the cluster's runtime manifest, not one action. */
+export const RUNTIME_MANIFEST_TARGET = 'runtime-manifest';
 
 /** One change applied to the platform. */
 export interface AppliedAction {
-  /** Fully qualified action name, e.g. `/guest/ml/resize`. */
+  /** Fully qualified action name, e.g. `/guest/ml/resize`; {@link RUNTIME_MANIFEST_TARGET} for a stem-cell change. */
   readonly action: string;
   /** When it was applied, canonical ISO UTC. */
   readonly at: string;
@@ -54,7 +78,7 @@ const APPLIED_ACTION_TYPE: DocumentType<AppliedAction> = {
   docType: 'applied-action',
   decode(reader: DocumentReader): AppliedAction {
     const changeReader = reader.field('change');
-    const kind = changeReader.field('kind').oneOf(['limits', 'prewarm'] as const);
+    const kind = changeReader.field('kind').oneOf(['limits', 'prewarm', 'stem-cells'] as const);
     const change: AppliedChange =
       kind === 'limits'
         ? {
@@ -63,7 +87,13 @@ const APPLIED_ACTION_TYPE: DocumentType<AppliedAction> = {
             cpu: changeReader.field('cpu').nullable((r) => r.number({ above: 0 })),
             timeoutMs: changeReader.field('timeoutMs').nullable((r) => r.number({ above: 0 })),
           }
-        : prewarmChange(changeReader);
+        : kind === 'prewarm'
+          ? prewarmChange(changeReader)
+          : {
+              kind,
+              cells: changeReader.field('cells').array(stemCellsEntry),
+              skipped: changeReader.field('skipped').array((r) => ({ ...stemCellsEntry(r), reason: r.field('reason').string() })),
+            };
     return {
       action: reader.field('action').string(),
       at: reader.field('at').instant(),
@@ -79,6 +109,14 @@ function prewarmChange(reader: DocumentReader): AppliedChange {
   const keepAliveMinutes = reader.field('keepAliveMinutes').number({ min: 0 });
   const warmed = reader.optionalField('warmed')?.number({ min: 0, max: containers, integer: true });
   return warmed === undefined ? { kind: 'prewarm', containers, keepAliveMinutes } : { kind: 'prewarm', containers, keepAliveMinutes, warmed };
+}
+
+function stemCellsEntry(reader: DocumentReader): StemCellsEntry {
+  return {
+    kind: reader.field('kind').string(),
+    memoryMB: reader.field('memoryMB').number({ min: 1, integer: true }),
+    count: reader.field('count').number({ min: 0, integer: true }),
+  };
 }
 
 /** Index of changes by time, across actions. */

@@ -2,7 +2,7 @@ import { ConfigError } from '../../src/config/config-error';
 import {
   DEFAULT_COLLECTOR_FIRST_MINUTES, DEFAULT_COLLECTOR_LOOKBACK_MINUTES, DEFAULT_COLLECTOR_MAX_MINUTES, DEFAULT_CPU_LIMIT_EXTENSION, DEFAULT_DB_PREFIX,
   DEFAULT_FORECAST_CONTEXT_MINUTES, DEFAULT_LEASE_MS, DEFAULT_MANAGER_PACKAGE, DEFAULT_MEMORY_MB, DEFAULT_METHOD, DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
-  DEFAULT_PROBE_WINDOW_MS, DEFAULT_RISK_LEVEL, DEFAULT_STORE_TIMEOUT_MS, loadConfig,
+  DEFAULT_PREWARM_ADMIN_TIMEOUT_MS, DEFAULT_PREWARM_KIND, DEFAULT_PREWARM_MODE, DEFAULT_PROBE_WINDOW_MS, DEFAULT_RISK_LEVEL, DEFAULT_STORE_TIMEOUT_MS, loadConfig,
 } from '../../src/config/load-config';
 
 describe('loadConfig', () => {
@@ -15,7 +15,10 @@ describe('loadConfig', () => {
       collectorLookbackMinutes: DEFAULT_COLLECTOR_LOOKBACK_MINUTES, collectorMaxMinutes: DEFAULT_COLLECTOR_MAX_MINUTES,
       forecastContextMinutes: DEFAULT_FORECAST_CONTEXT_MINUTES, platformKeepAliveMinutes: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
       defaultMemoryMB: DEFAULT_MEMORY_MB, clusterMemoryMB: undefined,
+      prewarmMode: DEFAULT_PREWARM_MODE, prewarmAdminUrl: undefined, prewarmAdminAuth: undefined, prewarmAdminTimeoutMs: DEFAULT_PREWARM_ADMIN_TIMEOUT_MS,
+      prewarmBaseManifest: undefined, prewarmDefaultKind: DEFAULT_PREWARM_KIND,
     });
+    expect([DEFAULT_PREWARM_MODE, DEFAULT_PREWARM_ADMIN_TIMEOUT_MS, DEFAULT_PREWARM_KIND]).toEqual(['warmup', 10_000, 'nodejs:20']);
     expect([DEFAULT_DB_PREFIX, DEFAULT_METHOD, DEFAULT_PROBE_WINDOW_MS, DEFAULT_LEASE_MS]).toEqual(['aquatope_', 'aquatope', 300_000, 120_000]);
   });
 
@@ -52,10 +55,22 @@ describe('loadConfig', () => {
     ['couchDbUrl', 'couchdbUrl', 'http://p:5984', 'COUCHDB_URL', 'http://admin:pw@e:5984', 'http://p:5984', 'http://admin:pw@e:5984'],
     ['dbPrefix', 'dbPrefix', 'param_', 'AQUATOPE_DB_PREFIX', 'env_', 'param_', 'env_'],
     ['cpuLimitExtension', 'cpuLimitExtension', false, 'AQUATOPE_CPU_LIMIT_EXTENSION', 'true', false, true],
+    ['prewarmAdminUrl', 'prewarmAdminUrl', 'http://p:10001', 'AQUATOPE_PREWARM_ADMIN_URL', 'https://e.example/admin', 'http://p:10001', 'https://e.example/admin'],
+    ['prewarmAdminAuth', 'prewarmAdminAuth', 'padmin:ppw', 'AQUATOPE_PREWARM_ADMIN_AUTH', 'eadmin:e:pw', 'padmin:ppw', 'eadmin:e:pw'],
+    ['prewarmDefaultKind', 'prewarmDefaultKind', 'python:3', 'AQUATOPE_PREWARM_DEFAULT_KIND', 'nodejs:18', 'python:3', 'nodejs:18'],
+    ['prewarmBaseManifest', 'prewarmBaseManifest', { runtimes: { python: [{ kind: 'python:3' }] } }, 'AQUATOPE_PREWARM_BASE_MANIFEST', '{"runtimes":{"nodejs":[{"kind":"nodejs:20"}]}}',
+      { runtimes: { python: [{ kind: 'python:3' }] } }, { runtimes: { nodejs: [{ kind: 'nodejs:20' }] } }],
   ] as const)('%s: param %s over env %s over the default', (setting, param, paramValue, envVar, envValue, withParam, withEnv) => {
     expect(loadConfig({ [param]: paramValue }, { [envVar]: envValue })[setting]).toEqual(withParam);
     expect(loadConfig({}, { [envVar]: envValue })[setting]).toEqual(withEnv);
     expect(loadConfig({ [param]: null }, { [envVar]: envValue })[setting]).toEqual(withEnv);
+  });
+
+  it('the prewarm mode: warmup by default; runtime-manifest with an admin URL from params or env; a base manifest also as JSON text', () => {
+    expect(loadConfig({ prewarmMode: 'runtime-manifest', prewarmAdminUrl: 'http://ctl:10001' }, {})).toMatchObject({ prewarmMode: 'runtime-manifest', prewarmAdminUrl: 'http://ctl:10001' });
+    expect(loadConfig({}, { AQUATOPE_PREWARM_MODE: 'runtime-manifest', AQUATOPE_PREWARM_ADMIN_URL: 'http://ctl:10001' }).prewarmMode).toBe('runtime-manifest');
+    expect(loadConfig({ prewarmMode: 'warmup' }, { AQUATOPE_PREWARM_MODE: 'runtime-manifest' }).prewarmMode).toBe('warmup');
+    expect(loadConfig({ prewarmBaseManifest: '{"runtimes":{}}', prewarmAdminTimeoutMs: '2500' }, {})).toMatchObject({ prewarmBaseManifest: { runtimes: {} }, prewarmAdminTimeoutMs: 2500 });
   });
 
   it('an empty env var counts as unset', () => {
@@ -100,9 +115,31 @@ describe('loadConfig', () => {
     [{ platformKeepAliveMinutes: 'ten' }, {}, 'param platformKeepAliveMinutes: expected an integer >= 1 (minutes), found "ten"'],
     [{ defaultMemoryMB: 0 }, {}, 'param defaultMemoryMB: expected an integer >= 1 (MB), found 0'],
     [{}, { AQUATOPE_CLUSTER_MEMORY_MB: 'lots' }, 'env AQUATOPE_CLUSTER_MEMORY_MB: expected an integer >= 1 (MB), found "lots"'],
+    [{ prewarmMode: 'stem-cells' }, {}, 'param prewarmMode: expected one of warmup, runtime-manifest, found "stem-cells"'],
+    [{}, { AQUATOPE_PREWARM_MODE: 'Warmup' }, 'env AQUATOPE_PREWARM_MODE: expected one of warmup, runtime-manifest, found "Warmup"'],
+    [{ prewarmMode: 'runtime-manifest' }, {}, 'param prewarmMode: expected an admin URL (param prewarmAdminUrl or env AQUATOPE_PREWARM_ADMIN_URL) in mode runtime-manifest, found "runtime-manifest" with no admin URL'],
+    [{}, { AQUATOPE_PREWARM_MODE: 'runtime-manifest', AQUATOPE_PREWARM_ADMIN_URL: '' }, 'env AQUATOPE_PREWARM_MODE: expected an admin URL (param prewarmAdminUrl or env AQUATOPE_PREWARM_ADMIN_URL) in mode runtime-manifest, found "runtime-manifest" with no admin URL'],
+    [{ prewarmAdminUrl: 'ctl:10001' }, {}, 'param prewarmAdminUrl: expected an http:// or https:// admin URL without credentials (set those in prewarmAdminAuth), found "ctl:10001"'],
+    [{}, { AQUATOPE_PREWARM_ADMIN_URL: 'http://admin:secret@ctl' }, 'env AQUATOPE_PREWARM_ADMIN_URL: expected an http:// or https:// admin URL without credentials (set those in prewarmAdminAuth), found "http://admin:***@ctl"'],
+    [{}, { AQUATOPE_PREWARM_ADMIN_AUTH: 'secret-only' }, 'env AQUATOPE_PREWARM_ADMIN_AUTH: expected admin credentials user:password, found "***"'],
+    [{ prewarmAdminAuth: 'admin: secret' }, {}, 'param prewarmAdminAuth: expected admin credentials user:password, found "admin:***"'],
+    [{ prewarmAdminTimeoutMs: 0 }, {}, 'param prewarmAdminTimeoutMs: expected a positive integer (ms), found 0'],
+    [{ prewarmDefaultKind: 'node 20' }, {}, 'param prewarmDefaultKind: expected a runtime kind such as nodejs:20, found "node 20"'],
+    [{}, { AQUATOPE_PREWARM_BASE_MANIFEST: '{runtimes' }, 'env AQUATOPE_PREWARM_BASE_MANIFEST: expected a runtime manifest { "runtimes": { <family>: [ { "kind", "stemCells"?, ... } ] } } (a JSON object or its text), found "{runtimes"'],
+    [
+      { prewarmBaseManifest: { runtimes: { nodejs: [{ kind: 'nodejs:20', stemCells: [{ initialCount: -1, memory: '256 MB' }] }] } } }, {},
+      'param prewarmBaseManifest: expected a runtime manifest { "runtimes": { <family>: [ { "kind", "stemCells"?, ... } ] } } (a JSON object or its text); manifest.runtimes.nodejs[0].stemCells[0].initialCount: expected an integer >= 0, found -1, found',
+    ],
   ])('loadConfig(%j, %j) throws a ConfigError: %s', (params, env, message) => {
     expect(() => loadConfig(params, env)).toThrow(ConfigError);
     expect(() => loadConfig(params, env)).toThrow(message);
+  });
+
+  it('never shows the admin password, whatever is wrong', () => {
+    for (const [params, env] of [[{ prewarmAdminAuth: 'admin:hunter2 x' }, {}], [{}, { AQUATOPE_PREWARM_ADMIN_URL: 'ftp://admin:hunter2@ctl' }]] as const) {
+      expect(() => loadConfig(params, env)).toThrow(ConfigError);
+      expect(() => loadConfig(params, env)).not.toThrow(/hunter2/);
+    }
   });
 
   it('a ConfigError names where the value came from and the key', () => {

@@ -2,7 +2,9 @@ import { AquatopePolicy } from '../../src/pool/aquatope';
 import { containersNeeded, poissonQuantile } from '../../src/pool/container-sizing';
 import { ForecastMemo } from '../../src/pool/forecast-memo';
 import type { PoolControl } from '../../src/sim/policy';
-import type { PoolPlatform, PrewarmOutcome } from '../../src/scheduler/pool-size-tick-ports';
+import type { PoolPlatform, PrewarmOutcome, StemCellOutcome, StemCellPlatform, StemCellTarget } from '../../src/scheduler/pool-size-tick-ports';
+import { RUNTIME_MANIFEST_TARGET } from '../../src/store/applied-action-repository';
+import { StoreError } from '../../src/store/store-error';
 import { POOL_SIZER_TICK_KIND, runPoolSizeTick, type PoolSizeTickActed, type PoolSizeTickOptions, type PoolSizeTickSummary } from '../../src/scheduler/pool-size-tick';
 import { PlatformError } from '../../src/platform/platform-error';
 import type { Forecast, FunctionForecast } from '../../src/store/forecast-repository';
@@ -41,6 +43,39 @@ class FakePool implements PoolPlatform {
     this.calls.push([action, count]);
     if (this.failOn.has(action)) throw new PlatformError('server', 'invoke', `action ${action}`, 'boom', 503, 5);
     return { warmed: count, failures: [] };
+  }
+}
+
+/** The stem-cell path: kinds from a table, every target set (those of kinds in `missingKinds` skipped); records the calls. */
+class FakeStemCells implements StemCellPlatform {
+  readonly kindCalls: (readonly string[])[] = [];
+  readonly setCalls: (readonly StemCellTarget[])[] = [];
+  readonly missingKinds = new Set<string>();
+  failSet = 0;
+  constructor(readonly kinds: ReadonlyMap<string, string>, readonly log: string[] = []) {}
+  async kindsOf(actions: readonly string[]): Promise<ReadonlyMap<string, string>> {
+    this.log.push('platform.kindsOf');
+    this.kindCalls.push(actions);
+    return this.kinds;
+  }
+  async setStemCells(targets: readonly StemCellTarget[]): Promise<StemCellOutcome> {
+    this.log.push('platform.setStemCells');
+    this.setCalls.push(targets);
+    if (this.failSet > 0) {
+      this.failSet--;
+      throw new PlatformError('server', 'set', 'runtime manifest at http://ctl/config/runtime', 'boom', 503, 5);
+    }
+    return {
+      applied: targets.filter((t) => !this.missingKinds.has(t.kind)),
+      skipped: targets.filter((t) => this.missingKinds.has(t.kind)).map((t) => ({ ...t, reason: `no runtime of kind ${t.kind}` })),
+    };
+  }
+}
+
+/** A pool whose warm-up path must not be used, with the stem-cell path. */
+class StemCellPool extends FakePool {
+  constructor(readonly stemCells: FakeStemCells, log: string[] = []) {
+    super(log);
   }
 }
 
@@ -203,6 +238,128 @@ describe('runPoolSizeTick', () => {
     const summary = acted(await tick(new FakePool()));
     expect(summary).toMatchObject({ forecast: null, forecastFunctions: 0, fallbackFunctions: 2, prewarms: [] });
     expect((await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.forecastFirstMinute).toBeNull();
+  });
+
+  describe('in prewarm mode runtime-manifest', () => {
+    const MANIFEST: PoolSizeTickOptions = { ...OPTIONS, prewarmMode: 'runtime-manifest' };
+
+    /** /g/a (512 MB, nodejs:20 by the platform), /g/b and /g/c (no series: 256 MB; /g/b python:3, /g/c unknown: the default kind), /g/z (no need, nodejs:20). */
+    async function seedForecast(): Promise<void> {
+      await seed();
+      await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0]), entry('/g/b', [60, 60, 0]), entry('/g/c', [30, 0, 0]), entry('/g/z', [0, 0, 0])]));
+    }
+    const KINDS = new Map([['/g/a', 'nodejs:20'], ['/g/b', 'python:3'], ['/g/z', 'nodejs:20']]);
+
+    it('sums the per-function prewarms per (kind, memory), sets them in ONE port call after storing the decision, and records the change', async () => {
+      await seedForecast();
+      const log: string[] = [];
+      const cells = new FakeStemCells(KINDS, log);
+      const pool = new StemCellPool(cells, log);
+      const summary = acted(await tick(pool, { ...MANIFEST, defaultRuntimeKind: 'nodejs:18' }, '2024-05-01T10:00:00Z', new TestClock(T + 2000), log));
+      const decision = await store.poolDecisions.get('2024-05-01T10:00:00Z');
+      const prewarmOf = (fn: string): number => decision?.functions.find((f) => f.function === fn)?.prewarm ?? -1;
+      // /g/a as in warm-up mode: 4 wanted, 1 warm. /g/b, /g/c: no series, the policy's 1,000 ms: 60 a minute is 1 busy on average: 3 + 1; 30 a minute 0.5: 2 + 1.
+      expect([containersNeeded(60, 1000, 0.95), containersNeeded(30, 1000, 0.95)]).toEqual([4, 3]);
+      expect(['/g/a', '/g/b', '/g/c', '/g/new', '/g/z'].map(prewarmOf)).toEqual([3, 4, 3, 0, 0]);
+      const targets = [
+        { kind: 'nodejs:18', memoryMB: 256, count: 3 },
+        { kind: 'nodejs:20', memoryMB: 256, count: 0 },
+        { kind: 'nodejs:20', memoryMB: 512, count: 3 },
+        { kind: 'python:3', memoryMB: 256, count: 4 },
+      ];
+      // The functions concerned: those sized from the forecast (/g/new is on the fallback: its stem cells are left as they are).
+      expect(cells.kindCalls).toEqual([['/g/a', '/g/b', '/g/c', '/g/z']]);
+      expect(cells.setCalls).toEqual([targets]);
+      expect(pool.calls).toEqual([]);
+      expect(log).toEqual(['appliedActions.appliedSince', 'poolDecisions.save', 'appliedActions.get', 'platform.kindsOf', 'platform.setStemCells', 'appliedActions.record']);
+      expect(await store.appliedActions.historyOf(RUNTIME_MANIFEST_TARGET)).toEqual([
+        {
+          action: RUNTIME_MANIFEST_TARGET,
+          at: '2024-05-01T10:00:00.000Z',
+          change: { kind: 'stem-cells', cells: targets, skipped: [] },
+          reason: 'pool-sizer q0.95: 10 containers wanted beyond those estimated warm, summed per runtime kind and memory',
+          tickId: `tick:${POOL_SIZER_TICK_KIND}:2024-05-01T10:00:00.000Z`,
+        },
+      ]);
+      expect(summary).toMatchObject({ decision: 'created', prewarms: [], stemCells: { cells: targets, skipped: [], outcome: 'applied' }, tick: 'completed' });
+    });
+
+    it('the default runtime kind is nodejs:20; counts the platform could not set are recorded as skipped', async () => {
+      await seedForecast();
+      const cells = new FakeStemCells(new Map([['/g/b', 'go:1.21']]));
+      cells.missingKinds.add('go:1.21');
+      const summary = acted(await tick(new StemCellPool(cells), MANIFEST));
+      expect(cells.setCalls).toEqual([[{ kind: 'go:1.21', memoryMB: 256, count: 4 }, { kind: 'nodejs:20', memoryMB: 256, count: 3 }, { kind: 'nodejs:20', memoryMB: 512, count: 3 }]]);
+      expect(summary.stemCells).toEqual({
+        cells: [{ kind: 'nodejs:20', memoryMB: 256, count: 3 }, { kind: 'nodejs:20', memoryMB: 512, count: 3 }],
+        skipped: [{ kind: 'go:1.21', memoryMB: 256, count: 4, reason: 'no runtime of kind go:1.21' }],
+        outcome: 'applied',
+      });
+      expect((await store.appliedActions.get(RUNTIME_MANIFEST_TARGET, '2024-05-01T10:00:00Z', 'stem-cells'))?.change).toEqual({ kind: 'stem-cells', cells: summary.stemCells?.cells, skipped: summary.stemCells?.skipped });
+    });
+
+    it('a repeated tick sets nothing again; a tick re-claimed after a failed set sets once; one re-claimed after the record does not set again', async () => {
+      await seedForecast();
+      const cells = new FakeStemCells(KINDS);
+      const pool = new StemCellPool(cells);
+      cells.failSet = 1;
+      await expect(tick(pool, MANIFEST)).rejects.toMatchObject({ code: 'platform-error', message: expect.stringMatching(/^set the stem cells: set runtime manifest/) });
+      expect(await store.appliedActions.historyOf(RUNTIME_MANIFEST_TARGET)).toEqual([]);
+      const again = acted(await tick(pool, MANIFEST, '2024-05-01T10:00:00Z', new TestClock(T + 70_000)));
+      expect(again).toMatchObject({ decision: 'already-stored', stemCells: { outcome: 'applied' } });
+      expect(cells.setCalls).toHaveLength(2);
+      expect(await tick(pool, MANIFEST, '2024-05-01T10:00:00Z', new TestClock(T + 200_000))).toEqual({ fireTime: '2024-05-01T10:00:00.000Z', skipped: 'already-done' });
+      expect(cells.setCalls).toHaveLength(2);
+
+      // Recorded, but the tick was not completed (CouchDB went away): the next claim reads the record and sets nothing.
+      const ticks = new Proxy(store.ticks, {
+        get(obj, key, receiver) {
+          if (key === 'completeTick') return () => Promise.reject(new StoreError('unavailable', 'completeTick', 'http://127.0.0.1:1/x', 'ECONNREFUSED'));
+          const value: unknown = Reflect.get(obj, key, receiver);
+          return typeof value === 'function' ? value.bind(obj) : value;
+        },
+      });
+      const failing = { ...store, ticks };
+      const fire = '2024-05-01T10:01:00Z';
+      await store.forecasts.save(forecastAt('2024-05-01T10:01:00.000Z', [entry('/g/a', [30, 30, 0])]));
+      const first = runPoolSizeTick({ fireTime: fire, claimant: 'test' }, { store: failing, platform: pool, wallClock: new TestClock(T + MIN + 2000) }, MANIFEST);
+      await expect(first).rejects.toMatchObject({ code: 'store-unavailable' });
+      expect(cells.setCalls).toHaveLength(3);
+      const reclaimed = acted(await tick(pool, MANIFEST, fire, new TestClock(T + MIN + 70_000)));
+      expect(reclaimed.stemCells).toEqual({ cells: cells.setCalls[2], skipped: [], outcome: 'already-applied' });
+      expect(cells.setCalls).toHaveLength(3);
+    });
+
+    it('with nothing concerned (no forecast) it makes no call and records nothing', async () => {
+      await seed();
+      const cells = new FakeStemCells(KINDS);
+      const summary = acted(await tick(new StemCellPool(cells), MANIFEST));
+      expect(summary.stemCells).toEqual({ cells: [], skipped: [], outcome: 'nothing-to-set' });
+      expect(cells.kindCalls).toEqual([]);
+      expect(cells.setCalls).toEqual([]);
+      expect(await store.appliedActions.historyOf(RUNTIME_MANIFEST_TARGET)).toEqual([]);
+    });
+
+    it('in warm-up mode the stem-cell path is not used and the summary has none', async () => {
+      await seedForecast();
+      const cells = new FakeStemCells(KINDS);
+      const pool = new StemCellPool(cells);
+      const summary = acted(await tick(pool, { ...OPTIONS, prewarmMode: 'warmup' }));
+      expect(summary.stemCells).toBeNull();
+      expect(cells.setCalls).toEqual([]);
+      expect(pool.calls.map(([fn]) => fn)).toEqual(['/g/a', '/g/b', '/g/c']);
+    });
+
+    it.each([
+      ['prewarmMode', 'runtime-manifest', 'prewarmMode: expected warmup, or a platform port with the stem-cell path (the runtime-manifest admin endpoint), found "runtime-manifest"'],
+      ['prewarmMode', 'stem-cells', 'prewarmMode: expected warmup or runtime-manifest, found "stem-cells"'],
+      ['defaultRuntimeKind', 'node 20', 'defaultRuntimeKind: expected a runtime kind such as nodejs:20, found "node 20"'],
+    ])('a bad %s %j (no stem-cell port) is invalid-input naming the value, before the tick is claimed', async (key, value, message) => {
+      const options: PoolSizeTickOptions = { ...OPTIONS };
+      Reflect.set(options, key, value);
+      await expect(runPoolSizeTick({ fireTime: '2024-05-01T10:00:00Z', claimant: 't' }, { store, platform: new FakePool(), wallClock: new TestClock(T) }, options)).rejects.toMatchObject({ code: 'invalid-input', message });
+      expect(await store.ticks.get(POOL_SIZER_TICK_KIND, '2024-05-01T10:00:00Z')).toBeUndefined();
+    });
   });
 
   it('bad options are invalid-input; a store outage store-unavailable', async () => {

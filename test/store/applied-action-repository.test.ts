@@ -1,4 +1,4 @@
-import { APPLIED_ACTION_INDEXES, AppliedActionRepository, appliedActionId, type AppliedAction } from '../../src/store/applied-action-repository';
+import { APPLIED_ACTION_INDEXES, AppliedActionRepository, appliedActionId, RUNTIME_MANIFEST_TARGET, type AppliedAction } from '../../src/store/applied-action-repository';
 import { CouchServer, openDatabase } from '../../src/store/couch';
 import { MalformedDocumentError } from '../../src/store/store-error';
 import { putRaw, startTestCouch, type TestCouch } from './support/test-couch';
@@ -70,6 +70,24 @@ describe('AppliedActionRepository', () => {
     );
   });
 
+  it('a stem-cell change of the runtime manifest is recorded once, read back, and bad counts are RangeErrors naming the field', async () => {
+    const { applied } = await open('stem-cells');
+    const a: AppliedAction = {
+      action: RUNTIME_MANIFEST_TARGET,
+      at: '2024-05-01T10:00:00Z',
+      change: { kind: 'stem-cells', cells: [{ kind: 'nodejs:20', memoryMB: 256, count: 3 }], skipped: [{ kind: 'go:1.21', memoryMB: 128, count: 1, reason: 'no runtime' }] },
+      reason: 'pool-sizer q0.95',
+      tickId: null,
+    };
+    expect((await applied.record(a)).outcome).toBe('created');
+    expect((await applied.record(a)).outcome).toBe('already-stored');
+    expect(await applied.get(RUNTIME_MANIFEST_TARGET, '2024-05-01T10:00:00Z', 'stem-cells')).toEqual({ ...a, at: '2024-05-01T10:00:00.000Z' });
+    expect((await applied.appliedSince('2024-05-01T10:00:00Z')).map((x) => x.change.kind)).toEqual(['stem-cells']);
+    await expect(applied.record({ ...a, at: '2024-05-01T10:01:00Z', change: { kind: 'stem-cells', cells: [{ kind: 'nodejs:20', memoryMB: 256, count: -1 }], skipped: [] } })).rejects.toThrow(
+      new RangeError('cannot store applied-action applied:runtime-manifest:2024-05-01T10:01:00.000Z:stem-cells: change.cells[0].count: expected an integer >= 0, found -1'),
+    );
+  });
+
   it('appliedSince finds the changes of every action from a time on, through the time index', async () => {
     const { applied } = await open('since');
     await applied.record(prewarm('/g/b', '2024-05-01T10:00:00Z'));
@@ -97,6 +115,6 @@ describe('AppliedActionRepository', () => {
   it('a stored change of an unknown kind is reported naming the doc id and field', async () => {
     const { applied, db } = await open('malformed');
     await putRaw(couch.url, db, { _id: appliedActionId('/g/a', '2024-05-01T10:00:00Z', 'limits'), docType: 'applied-action', ...limits('/g/a', '2024-05-01T10:00:00.000Z'), change: { kind: 'scale' } });
-    await expect(applied.historyOf('/g/a')).rejects.toThrow(new MalformedDocumentError(id, 'change.kind', 'expected one of "limits", "prewarm", found "scale"'));
+    await expect(applied.historyOf('/g/a')).rejects.toThrow(new MalformedDocumentError(id, 'change.kind', 'expected one of "limits", "prewarm", "stem-cells", found "scale"'));
   });
 });

@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import openwhisk from 'openwhisk';
 import { main as collector } from '../../../actions/collector';
 import { main as forecaster } from '../../../actions/forecaster';
@@ -26,6 +28,25 @@ describe('pool-sizer main', () => {
     ['leaseMs', { ...good, leaseMs: 0 }, 'param leaseMs: expected a positive integer (ms), found 0'],
     ['couchdbUrl', { ...good, couchdbUrl: 'ftp://admin:secret@db' }, 'param couchdbUrl: expected an http:// or https:// CouchDB URL, found "ftp://admin:***@db"'],
     ['dbPrefix', { ...good, dbPrefix: 'Aquatope' }, 'param dbPrefix: expected a database prefix of a-z, 0-9, _ and -, starting with a letter, found "Aquatope"'],
+    ['prewarmMode', { ...good, prewarmMode: 'stemcells' }, 'param prewarmMode: expected one of warmup, runtime-manifest, found "stemcells"'],
+    [
+      'prewarmMode',
+      { ...good, prewarmMode: 'runtime-manifest' },
+      'param prewarmMode: expected an admin URL (param prewarmAdminUrl or env AQUATOPE_PREWARM_ADMIN_URL) in mode runtime-manifest, found "runtime-manifest" with no admin URL',
+    ],
+    [
+      'prewarmAdminUrl',
+      { ...good, prewarmMode: 'runtime-manifest', prewarmAdminUrl: 'https://admin:pw@ctl' },
+      'param prewarmAdminUrl: expected an http:// or https:// admin URL without credentials (set those in prewarmAdminAuth), found "https://admin:***@ctl"',
+    ],
+    ['prewarmAdminAuth', { ...good, prewarmAdminAuth: 'whisk_admin' }, 'param prewarmAdminAuth: expected admin credentials user:password, found "***"'],
+    ['prewarmAdminTimeoutMs', { ...good, prewarmAdminTimeoutMs: -5 }, 'param prewarmAdminTimeoutMs: expected a positive integer (ms), found -5'],
+    ['prewarmDefaultKind', { ...good, prewarmDefaultKind: ':20' }, 'param prewarmDefaultKind: expected a runtime kind such as nodejs:20, found ":20"'],
+    [
+      'prewarmBaseManifest',
+      { ...good, prewarmBaseManifest: { runtimes: { nodejs: [{ image: 'x' }] } } },
+      'param prewarmBaseManifest: expected a runtime manifest { "runtimes": { <family>: [ { "kind", "stemCells"?, ... } ] } } (a JSON object or its text); manifest.runtimes.nodejs[0].kind: expected a runtime kind such as "nodejs:20", found nothing, found {"runtimes":{"nodejs":[{"image":"x"}]}}',
+    ],
   ])('a bad %s answers invalid-param naming it: %j', async (_param, params, message) => {
     expect(await main(params)).toEqual({ error: { code: 'invalid-param', message } });
   });
@@ -127,5 +148,41 @@ describe('the scheduler chain on the embedded CouchDB and the local OpenWhisk: c
     // A repeated alarm applies nothing again.
     expect(await main({ ...bound, fireTime })).toEqual({ fireTime, skipped: 'already-done', fireTimeSource: 'param' });
     expect((await ow.activations.list({ name: 'resize', limit: 50, since: T0 + 49 * MIN })).length).toBe(target?.prewarm);
+
+    // The next minute in mode runtime-manifest: the stem cells of the action's kind (read from OpenWhisk) and memory go to the admin endpoint.
+    const posts: { authorization: string | undefined; body: string }[] = [];
+    const manifest = { runtimes: { nodejs: [{ kind: 'nodejs:20', default: true, image: { name: 'action-nodejs-v20' }, stemCells: [{ initialCount: 2, memory: '256 MB' }] }], python: [{ kind: 'python:3', image: { name: 'py' } }] } };
+    const admin = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk: Buffer) => {
+        body += chunk.toString('utf8');
+      });
+      req.on('end', () => {
+        if (req.method === 'GET') res.end(JSON.stringify(manifest));
+        else {
+          posts.push({ authorization: req.headers.authorization, body });
+          res.end('ok');
+        }
+      });
+    });
+    await new Promise<void>((resolve) => admin.listen(0, '127.0.0.1', resolve));
+    try {
+      const address: AddressInfo | string | null = admin.address();
+      if (address === null || typeof address === 'string') throw new Error('no port');
+      const next = new Date(T0 + 50 * MIN).toISOString();
+      clock.now = T0 + 50 * MIN + 500;
+      const viaManifest = await main({ ...bound, fireTime: next, prewarmMode: 'runtime-manifest', prewarmAdminUrl: `http://127.0.0.1:${address.port}`, prewarmAdminAuth: 'whisk_admin:pw' });
+      if ('error' in viaManifest || 'skipped' in viaManifest) throw new Error(JSON.stringify(viaManifest));
+      const nextTarget = (await store.poolDecisions.get(next))?.functions.find((f) => f.function === '/guest/resize');
+      const cells = [{ kind: 'nodejs:20', memoryMB: 512, count: nextTarget?.prewarm }];
+      expect(viaManifest).toMatchObject({ prewarms: [], stemCells: { cells, skipped: [], outcome: 'applied' } });
+      expect(posts.map((p) => p.authorization)).toEqual([`Basic ${Buffer.from('whisk_admin:pw').toString('base64')}`]);
+      const posted: unknown = JSON.parse(posts[0].body);
+      // Every runtime is kept; only the nodejs:20 512 MB stem cells are set.
+      expect(posted).toMatchObject({ runtimes: { nodejs: [{ kind: 'nodejs:20', stemCells: [{ initialCount: 2, memory: '256 MB' }, ...((nextTarget?.prewarm ?? 0) > 0 ? [{ initialCount: nextTarget?.prewarm, memory: '512 MB' }] : [])] }], python: [{ kind: 'python:3' }] } });
+      expect((await store.appliedActions.get('runtime-manifest', next, 'stem-cells'))?.change).toEqual({ kind: 'stem-cells', cells, skipped: [] });
+    } finally {
+      await new Promise<void>((resolve) => admin.close(() => resolve()));
+    }
   }, 120_000);
 });
