@@ -4,7 +4,6 @@ import openwhisk from 'openwhisk';
 import { main as collector } from '../../../actions/collector';
 import { main as forecaster } from '../../../actions/forecaster';
 import { main } from '../../../actions/pool-sizer';
-import type { Clock } from '../../../src/core/clock';
 import { SeededRng } from '../../../src/core/rng';
 import { generateAuthKey } from '../../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../../src/local-openwhisk/local-openwhisk-server';
@@ -12,6 +11,7 @@ import { RegistryInvoker } from '../../../src/local-openwhisk/registry-invoker';
 import { wrapManagedAction } from '../../../src/platform/managed-action';
 import { startEmbeddedCouchDb, type EmbeddedCouchDb } from '../../../src/store/embedded-couchdb';
 import { openStore } from '../../../src/store/store';
+import { ManualClock } from '../../support/manual-clock';
 
 const good = { fireTime: '2024-05-01T10:01:00Z', couchdbUrl: 'http://127.0.0.1:1' };
 
@@ -65,13 +65,6 @@ describe('pool-sizer main', () => {
     expect(await main({ ...good, storeTimeoutMs: 2000 })).toEqual({ error: { code: 'store-unavailable', message: expect.stringContaining('http://127.0.0.1:1') } });
   });
 });
-
-class ManualClock implements Clock {
-  constructor(public now: number) {}
-  nowMs(): number {
-    return this.now;
-  }
-}
 
 describe('the scheduler chain on the embedded CouchDB and the local OpenWhisk: collector -> forecaster -> pool-sizer', () => {
   const T0 = Date.parse('2024-05-01T09:00:00Z');
