@@ -1,4 +1,5 @@
 import { main } from '../../../actions/bo-step';
+import { storeParamCases } from '../../support/store-param-cases';
 
 const good = { workflow: 'social-network', fireTime: '2024-05-01T10:05:00Z', couchdbUrl: 'http://127.0.0.1:1' };
 
@@ -27,19 +28,5 @@ describe('bo-step main', () => {
     expect(await main(params)).toEqual({ error: { code: 'invalid-param', message } });
   });
 
-  it('without a CouchDB URL anywhere it answers invalid-param naming couchdbUrl and COUCHDB_URL', async () => {
-    const saved = process.env.COUCHDB_URL;
-    delete process.env.COUCHDB_URL;
-    try {
-      const result = await main({ workflow: 'w', fireTime: '2024-05-01T10:05:00Z' });
-      expect(result).toEqual({ error: { code: 'invalid-param', message: expect.stringMatching(/^couchdbUrl: .*COUCHDB_URL/) } });
-    } finally {
-      if (saved !== undefined) process.env.COUCHDB_URL = saved;
-    }
-  });
-
-  it('an unreachable CouchDB answers store-unavailable naming the URL', async () => {
-    const result = await main({ ...good, storeTimeoutMs: 2000 });
-    expect(result).toEqual({ error: { code: 'store-unavailable', message: expect.stringContaining('http://127.0.0.1:1') } });
-  });
+  storeParamCases(main, { workflow: 'w', fireTime: '2024-05-01T10:05:00Z' }, good);
 });

@@ -8,6 +8,7 @@ import { WARMUP_PARAM, wrapManagedAction } from '../../../src/platform/managed-a
 import { startEmbeddedCouchDb, type EmbeddedCouchDb } from '../../../src/store/embedded-couchdb';
 import { openStore } from '../../../src/store/store';
 import { ManualClock } from '../../support/manual-clock';
+import { storeParamCases } from '../../support/store-param-cases';
 
 const good = { fireTime: '2024-05-01T10:01:00Z', couchdbUrl: 'http://127.0.0.1:1' };
 
@@ -32,19 +33,7 @@ describe('collector main', () => {
     expect(await main(params)).toEqual({ error: { code: 'invalid-param', message } });
   });
 
-  it('without a CouchDB URL anywhere it answers invalid-param naming couchdbUrl and COUCHDB_URL', async () => {
-    const saved = process.env.COUCHDB_URL;
-    delete process.env.COUCHDB_URL;
-    try {
-      expect(await main({ fireTime: good.fireTime })).toEqual({ error: { code: 'invalid-param', message: expect.stringMatching(/^couchdbUrl: .*COUCHDB_URL/) } });
-    } finally {
-      if (saved !== undefined) process.env.COUCHDB_URL = saved;
-    }
-  });
-
-  it('an unreachable CouchDB answers store-unavailable naming the URL', async () => {
-    expect(await main({ ...good, storeTimeoutMs: 2000 })).toEqual({ error: { code: 'store-unavailable', message: expect.stringContaining('http://127.0.0.1:1') } });
-  });
+  storeParamCases(main, { fireTime: good.fireTime }, good);
 });
 
 describe('collector main on the embedded CouchDB and the local OpenWhisk', () => {

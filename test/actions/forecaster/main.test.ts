@@ -2,6 +2,7 @@ import { main } from '../../../actions/forecaster';
 import { startEmbeddedCouchDb, type EmbeddedCouchDb } from '../../../src/store/embedded-couchdb';
 import type { FunctionMinute } from '../../../src/store/series-repository';
 import { openStore, type Store } from '../../../src/store/store';
+import { storeParamCases } from '../../support/store-param-cases';
 
 const good = { fireTime: '2024-05-01T10:01:00Z', couchdbUrl: 'http://127.0.0.1:1' };
 
@@ -24,19 +25,7 @@ describe('forecaster main', () => {
     expect(await main(params)).toEqual({ error: { code: 'invalid-param', message } });
   });
 
-  it('without a CouchDB URL anywhere it answers invalid-param naming couchdbUrl and COUCHDB_URL', async () => {
-    const saved = process.env.COUCHDB_URL;
-    delete process.env.COUCHDB_URL;
-    try {
-      expect(await main({ fireTime: good.fireTime })).toEqual({ error: { code: 'invalid-param', message: expect.stringMatching(/^couchdbUrl: .*COUCHDB_URL/) } });
-    } finally {
-      if (saved !== undefined) process.env.COUCHDB_URL = saved;
-    }
-  });
-
-  it('an unreachable CouchDB answers store-unavailable naming the URL', async () => {
-    expect(await main({ ...good, storeTimeoutMs: 2000 })).toEqual({ error: { code: 'store-unavailable', message: expect.stringContaining('http://127.0.0.1:1') } });
-  });
+  storeParamCases(main, { fireTime: good.fireTime }, good);
 
   it('describeModel loads the committed model with the wasm backend and forecasts with it, no CouchDB needed', async () => {
     const result = await main({ describeModel: true });

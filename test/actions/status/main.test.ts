@@ -1,4 +1,5 @@
 import { main } from '../../../actions/status';
+import { storeParamCases } from '../../support/store-param-cases';
 
 const good = { couchdbUrl: 'http://127.0.0.1:1' };
 
@@ -20,18 +21,5 @@ describe('status main', () => {
     expect(await main(params)).toEqual({ error: { code: 'invalid-param', message } });
   });
 
-  it('without a CouchDB URL anywhere it answers invalid-param naming couchdbUrl and COUCHDB_URL', async () => {
-    const saved = process.env.COUCHDB_URL;
-    delete process.env.COUCHDB_URL;
-    try {
-      expect(await main({})).toEqual({ error: { code: 'invalid-param', message: expect.stringMatching(/^couchdbUrl: .*COUCHDB_URL/) } });
-    } finally {
-      if (saved !== undefined) process.env.COUCHDB_URL = saved;
-    }
-  });
-
-  it('an unreachable CouchDB answers store-unavailable naming the URL', async () => {
-    const result = await main({ ...good, storeTimeoutMs: 2000 });
-    expect(result).toEqual({ error: { code: 'store-unavailable', message: expect.stringContaining('http://127.0.0.1:1') } });
-  });
+  storeParamCases(main, {}, good);
 });
