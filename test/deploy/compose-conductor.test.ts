@@ -21,6 +21,7 @@ import { generateAuthKey } from '../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../src/local-openwhisk/local-openwhisk-server';
 import { RegistryInvoker } from '../../src/local-openwhisk/registry-invoker';
 import { RoutingInvoker } from '../../src/local-openwhisk/routing-invoker';
+import { isRecord, annotationsOf } from '../support/whisk-records';
 
 const REPO = join(__dirname, '..', '..');
 const wallClock = { nowMs: () => Date.now() };
@@ -28,18 +29,6 @@ const STEPS = ['collector', 'forecaster', 'pool-sizer'] as const;
 type Step = (typeof STEPS)[number];
 const CONFIG = { couchdbUrl: 'http://user:pw@127.0.0.1:5984', dbPrefix: 'aq-test-' };
 const FIRE = '2026-01-01T12:34:00.000Z';
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function annotationsOf(record: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (isRecord(record) && Array.isArray(record['annotations'])) {
-    for (const kv of record['annotations']) if (isRecord(kv) && typeof kv['key'] === 'string') out[kv['key']] = kv['value'];
-  }
-  return out;
-}
 
 /** The activation record a failed blocking invocation (502) carries. */
 async function failedRecord(p: Promise<unknown>): Promise<Record<string, unknown>> {

@@ -7,22 +7,13 @@ import { ChildProcessInvoker } from '../../src/local-openwhisk/child-process-inv
 import { generateAuthKey } from '../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../src/local-openwhisk/local-openwhisk-server';
 import { makeZip } from './zip-fixture';
+import { rejected } from '../support/whisk-records';
 
 /** The real wall clock: these tests run real processes. */
 const wallClock = { nowMs: () => Date.now() };
 
 function annotationsOf(record: { annotations?: { key: string; value: unknown }[] }): Record<string, unknown> {
   return Object.fromEntries((record.annotations ?? []).map((a) => [a.key, a.value]));
-}
-
-async function failure(p: Promise<unknown>): Promise<{ statusCode: unknown; body: unknown }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof Error && 'statusCode' in err && 'error' in err) return { statusCode: err.statusCode, body: err.error };
-    throw err;
-  }
-  throw new Error('expected the call to fail');
 }
 
 const ENV_ACTION = `
@@ -123,7 +114,7 @@ describe('ChildProcessInvoker behind the local OpenWhisk', () => {
   it('kills an activation at its time limit: developer error, timeout annotation, process gone', async () => {
     await ow.actions.create({ name: 'forever', action: 'exports.main = () => new Promise(() => {});', kind: 'nodejs:20', limits: { timeout: 300 } });
     const before = invoker.containerCount;
-    const f = await failure(ow.actions.invoke({ name: 'forever', blocking: true }));
+    const f = await rejected(ow.actions.invoke({ name: 'forever', blocking: true }));
     expect(f.statusCode).toBe(502);
     expect(f.body).toMatchObject({
       response: { status: 'action developer error', statusCode: 2, result: { error: 'The action exceeded its time limits of 300 milliseconds.' } },
@@ -140,14 +131,14 @@ describe('ChildProcessInvoker behind the local OpenWhisk', () => {
   ])('reports %s as a developer error', async (_what, name, code, message) => {
     const options = { name, action: code, kind: 'nodejs:20', exec: { binary: name === 'bad-zip' } };
     await ow.actions.create(options);
-    const f = await failure(ow.actions.invoke({ name, blocking: true }));
+    const f = await rejected(ow.actions.invoke({ name, blocking: true }));
     expect(f.statusCode).toBe(502);
     expect(f.body).toMatchObject({ response: { status: 'action developer error', result: { error: expect.stringContaining(message) } } });
   });
 
   it('reports a rejected promise as an application error with its message', async () => {
     await ow.actions.create({ name: 'rejects', action: "exports.main = async () => { throw new Error('nope'); };", kind: 'nodejs:20' });
-    const f = await failure(ow.actions.invoke({ name: 'rejects', blocking: true }));
+    const f = await rejected(ow.actions.invoke({ name: 'rejects', blocking: true }));
     expect(f.body).toMatchObject({ response: { status: 'application error', result: { error: 'nope' } } });
   });
 

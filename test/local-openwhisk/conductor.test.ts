@@ -12,31 +12,9 @@ import { generateAuthKey } from '../../src/local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../src/local-openwhisk/local-openwhisk-server';
 import { RegistryInvoker } from '../../src/local-openwhisk/registry-invoker';
 import { ManualClock } from '../support/manual-clock';
+import { isRecord, annotationsOf, rejected } from '../support/whisk-records';
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function annotationsOf(record: unknown): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  if (isRecord(record) && Array.isArray(record['annotations'])) {
-    for (const kv of record['annotations']) if (isRecord(kv) && typeof kv['key'] === 'string') out[kv['key']] = kv['value'];
-  }
-  return out;
-}
-
-/** The body of a rejected client call (a failed blocking invocation answers 502 with the record). */
-async function rejected(p: Promise<unknown>): Promise<{ statusCode: unknown; body: unknown }> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof Error && 'statusCode' in err && 'error' in err) return { statusCode: err.statusCode, body: err.error };
-    throw err;
-  }
-  throw new Error('expected the call to fail');
-}
 
 /** The params each registered action was called with, in call order. */
 const calls: { action: string; params: Record<string, unknown> }[] = [];
