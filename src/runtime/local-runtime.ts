@@ -322,16 +322,6 @@ export class LocalRuntime {
     this.clock = new SimulatedClock(this.epochStartMs);
   }
 
-  /** The minute replayed up to (exclusive). */
-  get currentMinute(): number {
-    return this.cluster.currentMinute;
-  }
-
-  /** The workflows the runtime manages, with their drivers. */
-  get workflows(): readonly ReplayedWorkflow[] {
-    return this.replayed;
-  }
-
   private get live(): Running {
     if (this.running === undefined) throw new Error('the local runtime is not running: call start() first');
     return this.running;

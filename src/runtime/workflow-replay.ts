@@ -106,7 +106,7 @@ export class WorkflowReplay {
     const config = model.stages.map((s) => this.limitsOf(wf.packageName, s.name));
     const managed = this.draw(w, config, n);
     this.draw(w, wf.baseline, n, this.baseline[w]);
-    const finish = finishTimesMs(this.graphs[w], managed.latencies);
+    const finish = managed.finish;
     const records: ReplayActivation[] = model.stages.map((s, i) => {
       const run = managed.runs[i];
       const end = startMs + finish[i];
@@ -134,14 +134,15 @@ export class WorkflowReplay {
     const runs = model.stages.map((_s, i) => model.runStage(i, config[i], rng));
     const latencies = runs.map((r) => r.latencyMs);
     const failed = runs.some((r) => r.outOfMemory);
+    const finish = finishTimesMs(this.graphs[w], latencies);
     let end = 0;
-    for (const f of finishTimesMs(this.graphs[w], latencies)) if (f > end) end = f;
+    for (const f of finish) if (f > end) end = f;
     const latencyMs = failed ? Number.POSITIVE_INFINITY : end + model.overheadMs;
     totals.invocations++;
     if (failed) totals.failed++;
     if (!(latencyMs <= model.qos.targetMs)) totals.overTarget++;
     totals.cost += runs.reduce((sum, r, i) => sum + stageCost(config[i], r.latencyMs, model.prices), 0);
     totals.latenciesMs.push(latencyMs);
-    return { runs, latencies, failed, latencyMs };
+    return { runs, finish, failed, latencyMs };
   }
 }
