@@ -9,6 +9,8 @@
  *   "qos": { "percentile": 95, "targetMs": 3000 },
  *   "prices": { "gbSecond": 0.0000166667, "cpuCoreSecond": 0 },
  *   "overheadMs": 40,
+ *   "measuredAt": "2026-12-03T17:00:00.000Z",
+ *   "machine": { "cpus": 2, "cpuModel": "...", "memoryGiB": 24, "limits": "cgroup-v1" },
  *   "stages": [ { "name": "split", "after": [] }, { "name": "extract", "after": ["split"] } ],
  *   "measurements": [
  *     { "stage": "split", "config": { "memoryMB": 1024, "cpu": 0.5 }, "latencyMs": [812, 790, 845] },
@@ -16,8 +18,11 @@
  * ```
  *
  * Rules:
- * - every key is required except `overheadMs` (default 0), `config.cpu` and
- *   `outOfMemory`; unknown keys are rejected at every level;
+ * - every key is required except `overheadMs` (default 0), `config.cpu`,
+ *   `outOfMemory` and the provenance `measuredAt` (an ISO 8601 time) and
+ *   `machine` (an object of strings and finite numbers describing where it
+ *   was measured: free keys, shown in reports, not used by the search);
+ *   unknown keys are rejected at every level (but inside `machine`);
  * - `config.cpu` absent: CPU follows memory, as in stock OpenWhisk (whose
  *   invokers give a container CPU shares in proportion to its memory). A share
  *   has no absolute unit, so the profile uses AWS Lambda's published ratio, the
@@ -78,6 +83,10 @@ export interface Profile {
   readonly stages: readonly StageSpec[];
   /** One entry per (stage, configuration), in order of first appearance. */
   readonly measurements: readonly ProfileMeasurement[];
+  /** When it was measured (ISO 8601), if the profile says. */
+  readonly measuredAt?: string;
+  /** Where it was measured (CPU count, model, memory, whether limits were enforced...), if the profile says. */
+  readonly machine?: Readonly<Record<string, string | number>>;
 }
 
 /**
@@ -104,7 +113,7 @@ function parseJson(text: string): unknown {
   }
 }
 
-const ROOT_KEYS = ['workflow', 'qos', 'prices', 'overheadMs', 'stages', 'measurements'];
+const ROOT_KEYS = ['workflow', 'qos', 'prices', 'overheadMs', 'stages', 'measurements', 'measuredAt', 'machine'];
 
 function validateProfile(value: unknown): Profile {
   const root = object(value, 'profile', ROOT_KEYS, '');
@@ -124,7 +133,24 @@ function validateProfile(value: unknown): Profile {
   const overheadMs = root.overheadMs === undefined ? 0 : nonNegativeNumber(root.overheadMs, 'overheadMs');
   const stages = validateStageList(root.stages);
   const measurements = validateMeasurements(root.measurements, stages);
-  return { workflow, qos, prices, overheadMs, stages, measurements };
+  const measuredAt = root.measuredAt === undefined ? undefined : isoTime(root.measuredAt, 'measuredAt');
+  const machine = root.machine === undefined ? undefined : machineOf(root.machine);
+  return { workflow, qos, prices, overheadMs, stages, measurements, ...(measuredAt === undefined ? {} : { measuredAt }), ...(machine === undefined ? {} : { machine }) };
+}
+
+function isoTime(v: unknown, path: string): string {
+  if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}T/.test(v) || Number.isNaN(Date.parse(v))) throw new ProfileError(path, `expected an ISO 8601 time, found ${show(v)}`);
+  return v;
+}
+
+function machineOf(v: unknown): Record<string, string | number> {
+  if (!isRecord(v)) throw new ProfileError('machine', `expected an object, found ${show(v)}`);
+  const out: Record<string, string | number> = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (typeof value === 'string' || (typeof value === 'number' && Number.isFinite(value))) out[key] = value;
+    else throw new ProfileError(`machine.${key}`, `expected a string or a finite number, found ${show(value)}`);
+  }
+  return out;
 }
 
 function validateStageList(value: unknown): StageSpec[] {

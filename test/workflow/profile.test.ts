@@ -78,6 +78,18 @@ describe('parseProfile: valid profiles', () => {
     ]);
   });
 
+  it('keeps the provenance measuredAt and machine when given, and leaves them out when not', () => {
+    const p = parseProfile(edited((q) => {
+      q.measuredAt = '2026-12-03T17:00:00.000Z';
+      q.machine = { cpus: 2, cpuModel: 'Xeon', limits: 'cgroup-v1' };
+    }));
+    expect(p.measuredAt).toBe('2026-12-03T17:00:00.000Z');
+    expect(p.machine).toEqual({ cpus: 2, cpuModel: 'Xeon', limits: 'cgroup-v1' });
+    const bare = parseProfile(validProfile());
+    expect('measuredAt' in bare).toBe(false);
+    expect('machine' in bare).toBe(false);
+  });
+
   it('accepts an optional overheadMs and stages listed out of topological order', () => {
     const p = parseProfile(
       edited((q) => {
@@ -117,7 +129,10 @@ describe('parseProfile: invalid profiles name the offending field', () => {
     ['missing prices', edited((p) => delete p.prices), 'prices: missing (expected an object)'],
     ['an empty workflow name', edited((p) => (p.workflow = '')), 'workflow: expected a non-empty string, found ""'],
     ['a negative overhead', edited((p) => (p.overheadMs = -3)), 'overheadMs: expected a non-negative finite number, found -3'],
-    ['an unknown top-level key', edited((p) => (p.qosTarget = 3000)), 'qosTarget: unknown key (allowed: workflow, qos, prices, overheadMs, stages, measurements)'],
+    ['an unknown top-level key', edited((p) => (p.qosTarget = 3000)), 'qosTarget: unknown key (allowed: workflow, qos, prices, overheadMs, stages, measurements, measuredAt, machine)'],
+    ['a measuredAt that is not a time', edited((p) => (p.measuredAt = 'yesterday')), 'measuredAt: expected an ISO 8601 time, found "yesterday"'],
+    ['a machine that is not an object', edited((p) => (p.machine = 'mine')), 'machine: expected an object, found "mine"'],
+    ['a machine field that is an object', edited((p) => (p.machine = { cpus: 2, cpu: { model: 'x' } })), 'machine.cpu: expected a string or a finite number, found an object'],
     ['an unknown key in qos', edited((p) => (p.qos.p = 95)), 'qos.p: unknown key (allowed: percentile, targetMs)'],
     ['an unknown key in a measurement', edited((p) => (p.measurements[1].samples = [1])), 'measurements[1].samples: unknown key (allowed: stage, config, latencyMs, outOfMemory)'],
     ['an unknown key in a config', edited((p) => (p.measurements[1].config.gpu = 1)), 'measurements[1].config.gpu: unknown key (allowed: memoryMB, cpu)'],
