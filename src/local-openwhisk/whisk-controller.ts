@@ -616,6 +616,11 @@ export class WhiskController {
     return record;
   }
 
+  /** The activation's record once it has ended; undefined while it runs (or when there is no such activation). */
+  findActivation(id: string): ActivationRecord | undefined {
+    return this.activationById.get(id);
+  }
+
   /** Resolves once every activation started so far (and any they started) has ended. */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight]);
