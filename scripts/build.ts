@@ -1,13 +1,16 @@
 /**
  * `npm run build [-- --out DIR] [--only a,b]`: bundles and zips every action
  * and compiles every composition (`compositions/<name>.js`) into its
- * conductor action (see `src/deploy/build-actions.ts`) into `DIR/actions/`
- * (default `dist/` under the current directory, which npm sets to the
- * repository root) and prints each bundle's size. `--only` names actions or
- * compositions. Exit code 2 for a usage error, 1 for a failed build.
+ * conductor action (see `src/deploy/build-actions.ts`) into `DIR/actions/`,
+ * and every real workflow's stages and conductor
+ * (`benchmark/workflows/<workflow>/`) into `DIR/workflows/<workflow>/`
+ * (default `DIR`: `dist/` under the current directory, which npm sets to the
+ * repository root), and prints each bundle's size. `--only` names actions,
+ * compositions, workflows or `<workflow>/<stage>`. Exit code 2 for a usage
+ * error, 1 for a failed build.
  */
 import { resolve } from 'node:path';
-import { buildAll, formatBytes } from '../src/deploy/build-actions';
+import { allBuiltZips, buildAll, formatBytes } from '../src/deploy/build-actions';
 import { BuildError } from '../src/deploy/action-sources';
 
 const USAGE = 'usage: npm run build [-- --out DIR] [--only NAME,NAME...]';
@@ -42,10 +45,14 @@ async function main(): Promise<number> {
   const outDir = resolve(rootDir, args.out ?? 'dist');
   const started = Date.now();
   try {
-    const { actions, compositions } = await buildAll({ rootDir, outDir, ...(args.only === undefined ? {} : { only: args.only }), log: (line) => process.stdout.write(`${line}\n`) });
-    const total = [...actions, ...compositions].reduce((sum, b) => sum + b.zipBytes, 0);
-    const what = `${actions.length} action${actions.length === 1 ? '' : 's'} and ${compositions.length} composition${compositions.length === 1 ? '' : 's'}`;
-    process.stdout.write(`built ${what} into ${outDir}/actions (${formatBytes(total)} of zips) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    const built = await buildAll({ rootDir, outDir, ...(args.only === undefined ? {} : { only: args.only }), log: (line) => process.stdout.write(`${line}\n`) });
+    const { actions, compositions, workflows } = built;
+    const total = allBuiltZips(built).reduce((sum, b) => sum + b.zipBytes, 0);
+    const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
+    const stages = workflows.reduce((n, w) => n + w.stages.length, 0);
+    const conductors = workflows.filter((w) => w.invoke !== undefined).length;
+    const what = `${plural(actions.length, 'action')} and ${plural(compositions.length, 'composition')} into ${outDir}/actions, ${plural(workflows.length, 'workflow')} (${plural(stages, 'stage')}, ${plural(conductors, 'conductor')}) into ${outDir}/workflows`;
+    process.stdout.write(`built ${what} (${formatBytes(total)} of zips) in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
     return 0;
   } catch (err) {
     if (err instanceof BuildError) process.stderr.write(`build: ${err.message}\n`);

@@ -11,14 +11,25 @@
  * Compositions (`compositions/<name>.js`, see `compose-conductor.ts`) are
  * compiled by openwhisk-composer into their conductor actions and written the
  * same way, `<outDir>/actions/<name>.zip`, with composer's portable JSON
- * beside it as `<name>.composition.json`. {@link buildAll} (what `npm run
- * build` runs) builds both; {@link buildActions} only the action folders.
+ * beside it as `<name>.composition.json`.
+ *
+ * The real workflows (`benchmark/workflows/<workflow>/`, see
+ * `workflow-sources.ts`) are built the same way into `<outDir>/workflows/`:
+ * each stage `<workflow>/<stage>/index.ts` into `<workflow>/<stage>.zip` (and
+ * the folder `<workflow>/<stage>/`), one esbuild run for all of them, and the
+ * workflow's `composition.js` into its conductor action
+ * `<workflow>/invoke.zip` with `invoke.composition.json` beside it.
+ *
+ * {@link buildAll} (what `npm run build` runs) builds all three;
+ * {@link buildActions} only the action folders, {@link buildWorkflows} only
+ * the workflows.
  */
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
 import { BuildError, findActionSources, resolveExtraFiles, type ActionSource, type ExtraFile } from './action-sources';
 import { bundleConductor, compileComposition, findCompositionSources, type Annotation, type CompositionSource } from './compose-conductor';
+import { findWorkflowSources, WORKFLOW_ENTRY_ACTION, WORKFLOWS_DIR, type WorkflowSource } from './workflow-sources';
 import { writeZip, type ZipInput } from './zip-writer';
 
 /** Options of {@link buildActions}. */
@@ -27,7 +38,10 @@ export interface BuildOptions {
   rootDir: string;
   /** Output root: bundles go to `<outDir>/actions/` (the CLI uses `<rootDir>/dist`). */
   outDir: string;
-  /** Build only these actions (default: every one found); with {@link buildAll}, actions or compositions. */
+  /**
+   * Build only these actions (default: every one found); with {@link buildAll}, actions, compositions or
+   * workflows (`ml-inference`: its stages and its conductor; `ml-inference/fetch`: one stage, `ml-inference/invoke`: the conductor).
+   */
   only?: readonly string[];
   /** Progress lines (default: none). */
   log?: (line: string) => void;
@@ -180,32 +194,138 @@ export async function buildCompositions(options: CompositionBuildOptions): Promi
   return built;
 }
 
+/** A built real workflow: its stage actions and its composition's conductor, under `<outDir>/workflows/<name>/`. */
+export interface BuiltWorkflow {
+  /** The workflow (and its package). */
+  name: string;
+  /** Each built stage, sorted by name: `name` is the stage, the zip `<outDir>/workflows/<workflow>/<stage>.zip`. */
+  stages: BuiltAction[];
+  /** The conductor action `invoke` (`<outDir>/workflows/<workflow>/invoke.zip`), when the workflow has a composition and it was built. */
+  invoke?: BuiltComposition;
+}
+
+/** Options of {@link buildWorkflows}: {@link BuildOptions} with `only` naming workflows or `<workflow>/<stage>`. */
+export type WorkflowBuildOptions = BuildOptions;
+
+/** The workflows, stages and conductors `only` selects (all without it); a {@link BuildError} for a name that is none of them. */
+function selectWorkflows(all: readonly WorkflowSource[], only: readonly string[] | undefined): WorkflowSource[] {
+  if (only === undefined) return [...all];
+  const unknown = only.filter((name) => !isWorkflowTarget(all, name));
+  if (unknown.length > 0) {
+    throw new BuildError(`unknown workflow${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (found: ${all.map((w) => w.name).join(', ') || 'none'})`);
+  }
+  const out: WorkflowSource[] = [];
+  for (const workflow of all) {
+    if (only.includes(workflow.name)) {
+      out.push(workflow);
+      continue;
+    }
+    const stages = workflow.stages.filter((s) => only.includes(`${workflow.name}/${s.name}`));
+    const invoke = workflow.composition !== undefined && only.includes(`${workflow.name}/${WORKFLOW_ENTRY_ACTION}`);
+    if (stages.length > 0 || invoke) out.push({ name: workflow.name, stages, ...(invoke && workflow.composition !== undefined ? { composition: workflow.composition } : {}) });
+  }
+  return out;
+}
+
+/** Whether `name` is a workflow, one of its stages (`<workflow>/<stage>`) or its conductor (`<workflow>/invoke`). */
+function isWorkflowTarget(all: readonly WorkflowSource[], name: string): boolean {
+  return all.some((w) => w.name === name || w.stages.some((s) => `${w.name}/${s.name}` === name) || (w.composition !== undefined && name === `${w.name}/${WORKFLOW_ENTRY_ACTION}`));
+}
+
+/**
+ * Builds the real workflows under `benchmark/workflows/` (all, or `only`
+ * those named): every stage bundled by one esbuild run (jimp, TensorFlow.js
+ * and the rest inlined) and zipped into `<outDir>/workflows/<workflow>/<stage>.zip`,
+ * and each composition compiled into `<outDir>/workflows/<workflow>/invoke.zip`
+ * with `invoke.composition.json`. Resolves with one record per workflow,
+ * sorted by name (none when there is no workflow folder); rejects with a
+ * {@link BuildError} or esbuild's error.
+ */
+export async function buildWorkflows(options: WorkflowBuildOptions): Promise<BuiltWorkflow[]> {
+  const log = options.log ?? ((): void => undefined);
+  const workflows = selectWorkflows(findWorkflowSources(options.rootDir), options.only);
+  const out = join(options.outDir, 'workflows');
+  const stages = workflows.flatMap((w) => w.stages.map((s) => ({ workflow: w.name, stage: s })));
+  for (const { workflow, stage } of stages) {
+    rmSync(join(out, workflow, stage.name), { recursive: true, force: true });
+    rmSync(join(out, workflow, `${stage.name}.zip`), { force: true });
+  }
+  if (stages.length > 0) {
+    await build({
+      absWorkingDir: options.rootDir,
+      entryPoints: stages.map(({ workflow, stage }) => ({ in: stage.entry, out: `${workflow}/${stage.name}/index` })),
+      outdir: out,
+      bundle: true,
+      platform: 'node',
+      target: 'node20',
+      format: 'cjs',
+      minify: true,
+      logLevel: 'warning',
+    });
+  }
+  const built: BuiltWorkflow[] = [];
+  for (const workflow of workflows) {
+    const dir = join(out, workflow.name);
+    const record: BuiltWorkflow = { name: workflow.name, stages: [] };
+    for (const stage of workflow.stages) {
+      const bundle = readFileSync(join(dir, stage.name, 'index.js'));
+      const action = writeBundle(dir, stage.name, bundle, []);
+      record.stages.push(action);
+      log(`${workflow.name}/${stage.name}: index.js ${formatBytes(action.bundleBytes)}, ${stage.name}.zip ${formatBytes(action.zipBytes)}`);
+    }
+    if (workflow.composition !== undefined) {
+      const compiled = compileComposition(options.rootDir, { name: WORKFLOW_ENTRY_ACTION, file: workflow.composition, label: `${WORKFLOWS_DIR}/${workflow.name}/composition.js` });
+      rmSync(join(dir, WORKFLOW_ENTRY_ACTION), { recursive: true, force: true });
+      rmSync(join(dir, `${WORKFLOW_ENTRY_ACTION}.zip`), { force: true });
+      const bundle = await bundleConductor(options.rootDir, compiled);
+      const action = writeBundle(dir, WORKFLOW_ENTRY_ACTION, bundle, []);
+      const compositionPath = join(dir, `${WORKFLOW_ENTRY_ACTION}.composition.json`);
+      writeFileSync(compositionPath, `${JSON.stringify(compiled.json, null, 2)}\n`);
+      record.invoke = { ...action, compositionPath, annotations: compiled.annotations };
+      log(`${workflow.name}/${WORKFLOW_ENTRY_ACTION} (composition, conductor action): index.js ${formatBytes(action.bundleBytes)}, ${WORKFLOW_ENTRY_ACTION}.zip ${formatBytes(action.zipBytes)}`);
+    }
+    built.push(record);
+  }
+  return built;
+}
+
 /** What {@link buildAll} built. */
 export interface BuiltAll {
   actions: BuiltAction[];
   compositions: BuiltComposition[];
+  /** The real workflows (`<outDir>/workflows/`). */
+  workflows: BuiltWorkflow[];
+}
+
+/** Every zip of a build: actions, compositions, and each workflow's stages and conductor. */
+export function allBuiltZips(built: BuiltAll): BuiltAction[] {
+  return [...built.actions, ...built.compositions, ...built.workflows.flatMap((w) => [...w.stages, ...(w.invoke === undefined ? [] : [w.invoke])])];
 }
 
 /**
- * `npm run build`: every action folder and every composition (or `only`
- * those named, actions and compositions alike). Rejects with a
- * {@link BuildError} for a name that is neither.
+ * `npm run build`: every action folder, every composition and every real
+ * workflow (or `only` those named: actions, compositions, workflows, or a
+ * workflow's `<workflow>/<stage>`). Rejects with a {@link BuildError} for a
+ * name that is none of them.
  */
 export async function buildAll(options: BuildOptions): Promise<BuiltAll> {
   const only = options.only;
-  if (only === undefined) return { actions: await buildActions(options), compositions: await buildCompositions(options) };
+  if (only === undefined) return { actions: await buildActions(options), compositions: await buildCompositions(options), workflows: await buildWorkflows(options) };
   const actionNames = new Set(findActionSources(options.rootDir).map((s) => s.name));
   const compositionNames = new Set(findCompositionSources(options.rootDir).map((c) => c.name));
-  const unknown = only.filter((name) => !actionNames.has(name) && !compositionNames.has(name));
+  const workflowSources = findWorkflowSources(options.rootDir);
+  const unknown = only.filter((name) => !actionNames.has(name) && !compositionNames.has(name) && !isWorkflowTarget(workflowSources, name));
   if (unknown.length > 0) {
     throw new BuildError(
-      `unknown action${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (found actions: ${[...actionNames].join(', ') || 'none'}; compositions: ${[...compositionNames].join(', ') || 'none'})`,
+      `unknown action${unknown.length > 1 ? 's' : ''} ${unknown.map((n) => JSON.stringify(n)).join(', ')} (found actions: ${[...actionNames].join(', ') || 'none'}; compositions: ${[...compositionNames].join(', ') || 'none'}; workflows: ${workflowSources.map((w) => w.name).join(', ') || 'none'})`,
     );
   }
   const actions = only.filter((name) => actionNames.has(name));
   const compositions = only.filter((name) => compositionNames.has(name));
+  const workflows = only.filter((name) => isWorkflowTarget(workflowSources, name));
   return {
     actions: actions.length === 0 ? [] : await buildActions({ ...options, only: actions }),
     compositions: compositions.length === 0 ? [] : await buildCompositions({ ...options, only: compositions }),
+    workflows: workflows.length === 0 ? [] : await buildWorkflows({ ...options, only: workflows }),
   };
 }

@@ -51,7 +51,11 @@ export interface DeployOptions {
   feeds?: FeedMode;
   /** Leave out inputs whose `$VAR` is unset instead of failing (default false; undeploy always allows it). */
   allowUnset?: boolean;
-  /** Take the `.zip` functions from this folder instead of the manifest's paths. */
+  /**
+   * Take the `.zip` functions from this folder instead of the manifest's paths, each at its path below the folder
+   * the manifest's zips share: `dist/actions` for `manifest.yaml` (by file name), `dist/workflows` for
+   * `workflows.yaml` (`<workflow>/<stage>.zip`), see `bundleRootOf` in `manifest.ts`.
+   */
   bundleDir?: string;
   /** Progress lines (default: none). */
   log?: (line: string) => void;

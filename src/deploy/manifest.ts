@@ -11,10 +11,16 @@
  *   containing `$` is refused: the library would expand it again.
  * - **Paths.** An action's `function` is relative to the manifest's folder,
  *   as wskdeploy reads it (`../dist/actions/bo-step.zip`); it is made
- *   absolute, or with `bundleDir` taken from that folder by its file name.
+ *   absolute, or with `bundleDir` taken from that folder instead: each zip at
+ *   its path below the deepest folder all the manifest's zips share
+ *   ({@link bundleRootOf}). For `manifest.yaml`, whose zips are all in
+ *   `../dist/actions/`, that is by file name (`<bundleDir>/bo-step.zip`); for
+ *   `workflows.yaml` (`../dist/workflows/<workflow>/<stage>.zip`) it keeps
+ *   the workflow's folder (`<bundleDir>/video-pipeline/transcode-1.zip`), so
+ *   stages of the same name in different packages never share a zip.
  */
 import { existsSync } from 'node:fs';
-import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { utils } from '@adobe/aio-lib-runtime';
 import { DeployError, parseManifestEntities, type ManifestEntities } from './manifest-entities';
 
@@ -28,7 +34,10 @@ export interface ManifestSources {
   env: Readonly<Record<string, string | undefined>>;
   /** Leave out inputs whose variable is unset instead of failing (default false). */
   allowUnset?: boolean;
-  /** Take each `.zip` function from this folder (by file name) instead of the manifest's path, e.g. a test's build. */
+  /**
+   * Take each `.zip` function from this folder instead of the manifest's path, e.g. a test's build: at its path
+   * below the deepest folder the manifest's zips share (by file name when they share one folder; see {@link bundleRootOf}).
+   */
   bundleDir?: string;
 }
 
@@ -131,6 +140,26 @@ function resolveInputs(value: unknown, where: string, resolver: Resolver): void 
 }
 
 /**
+ * The deepest folder every path of `zips` (absolute) lies in: what
+ * `bundleDir` stands in for. For `[/r/dist/actions/a.zip, /r/dist/actions/b.zip]`
+ * it is `/r/dist/actions`; for `[/r/dist/workflows/w1/s.zip, /r/dist/workflows/w2/s.zip]`
+ * `/r/dist/workflows`. `undefined` for no paths.
+ */
+export function bundleRootOf(zips: readonly string[]): string | undefined {
+  const [first, ...rest] = zips.map((z) => dirname(resolve(z)));
+  if (first === undefined) return undefined;
+  let root = first;
+  for (const dir of rest) {
+    while (dir !== root && !dir.startsWith(root.endsWith(sep) ? root : `${root}${sep}`)) {
+      const up = dirname(root);
+      if (up === root) break;
+      root = up;
+    }
+  }
+  return root;
+}
+
+/**
  * Reads and resolves the manifest. Throws a {@link DeployError} for a file
  * that does not exist, a placeholder whose variable is unset (all of them,
  * each with where it is used; unless `allowUnset`), or a value with `$`.
@@ -171,7 +200,7 @@ export function loadManifest(sources: ManifestSources): LoadedManifest {
   }
 
   const manifestDir = dirname(manifestPath);
-  const functions: { action: string; path: string }[] = [];
+  const declared: { action: string; spec: Record<string, unknown>; path: string; zip: boolean }[] = [];
   for (const [pkgName, pkg] of Object.entries(packages)) {
     const actions = asRecord(asRecord(pkg, `${manifestName}: packages.${pkgName}`)['actions'], `${manifestName}: packages.${pkgName}.actions`);
     for (const [actionName, action] of Object.entries(actions)) {
@@ -179,10 +208,15 @@ export function loadManifest(sources: ManifestSources): LoadedManifest {
       const spec = asRecord(action, where);
       const fn = spec['function'];
       if (typeof fn !== 'string' || fn === '') throw new DeployError(`${where}.function: expected the path of the action's code, found ${JSON.stringify(fn) ?? 'nothing'}`);
-      const path = sources.bundleDir !== undefined && fn.endsWith('.zip') ? join(resolve(sources.bundleDir), basename(fn)) : isAbsolute(fn) ? fn : resolve(manifestDir, fn);
-      spec['function'] = path;
-      functions.push({ action: `${pkgName}/${actionName}`, path });
+      declared.push({ action: `${pkgName}/${actionName}`, spec, path: isAbsolute(fn) ? fn : resolve(manifestDir, fn), zip: fn.endsWith('.zip') });
     }
+  }
+  const bundleRoot = sources.bundleDir === undefined ? undefined : bundleRootOf(declared.filter((d) => d.zip).map((d) => d.path));
+  const functions: { action: string; path: string }[] = [];
+  for (const d of declared) {
+    const path = sources.bundleDir !== undefined && bundleRoot !== undefined && d.zip ? join(resolve(sources.bundleDir), relative(bundleRoot, d.path)) : d.path;
+    d.spec['function'] = path;
+    functions.push({ action: d.action, path });
   }
   return { projectName, manifestPath, placeholders: resolver.uses, functions, packages, deploymentPackages, deploymentTriggers };
 }

@@ -1,0 +1,88 @@
+/**
+ * The ml-inference workflow as an openwhisk-composer composition, deployed as
+ * the conductor action `ml-inference/invoke` (manifests/workflows.yaml; built
+ * by `npm run build` into dist/workflows/ml-inference/invoke.zip):
+ *
+ *   fetch -> resize -> classify-a | classify-b | classify-c -> aggregate
+ *
+ * Params: the workflow's input (`seed`, `width`, `height`, `shapes`,
+ * `inputSize`, `repeat`, `resamples`; see benchmark/workflows/real/workflow-inputs.ts),
+ * given to fetch, which carries them on. The result is aggregate's result
+ * plus `summary: { workflow, stages: { <stage>: { peakMemoryMB, work } } }`.
+ * A stage that answers `{ error }` ends the composition with that `{ error }`.
+ *
+ * Fan-out without Redis (composer 0.12's `parallel` needs it; see
+ * compositions/scheduler.js): the classify step is a function run inside the
+ * conductor's activation that invokes the three classifiers through the
+ * `openwhisk` client (the conductor has the API key: `provide-api-key`),
+ * blocking, in parallel, each with resize's result, and answers
+ * `{ branches: { 'classify-a': result, ... }, carry }`, aggregate's params.
+ * The classifiers are top-level activations (not caused by the composition),
+ * and the conductor activation waits for them.
+ *
+ * Composer rules that shape this file: functions are serialised to source
+ * and run inside the conductor, so they cannot use this module's scope; they
+ * see the `let` variables below by name, `require` (only `openwhisk` is
+ * bundled) and `process.env`.
+ */
+'use strict'
+
+const composer = require('openwhisk-composer')
+
+// A warm-up invocation ({ "__aquatope_warmup": true }, the pool sizer's) only
+// starts or keeps the conductor's container: answered at once, no stage runs.
+module.exports = composer.if(
+  function isWarmup (params) { return params.__aquatope_warmup === true },
+  function warmed () { return { warmed: true } },
+  composer.let(
+  {
+    settings: { workflow: 'ml-inference', fanOut: ['classify-a', 'classify-b', 'classify-c'] },
+    /** Each finished stage's { peakMemoryMB, work }. */
+    seen: {}
+  },
+
+  'ml-inference/fetch',
+  function keepFetch (result) {
+    seen.fetch = { peakMemoryMB: result.peakMemoryMB, work: result.work }
+    return result
+  },
+
+  'ml-inference/resize',
+  function keepResize (result) {
+    seen.resize = { peakMemoryMB: result.peakMemoryMB, work: result.work }
+    return result
+  },
+
+  async function fanOut (params) {
+    const ow = require('openwhisk')({ ignore_certs: process.env.__OW_IGNORE_CERTS === 'true' })
+    const outcomes = await Promise.all(settings.fanOut.map((stage) =>
+      ow.actions.invoke({ name: `${settings.workflow}/${stage}`, params, blocking: true, result: true }).then(
+        (result) => ({ stage, result }),
+        (err) => ({ stage, err }))))
+    for (const o of outcomes) {
+      if (o.err !== undefined) {
+        const record = o.err && o.err.error
+        const result = record && record.response ? record.response.result : undefined
+        if (result && result.error !== undefined) return { error: result.error }
+        return { error: { code: 'branch-failed', message: `${settings.workflow}/${o.stage}: ${o.err && o.err.message ? o.err.message : JSON.stringify(o.err)}` } }
+      }
+      if (o.result === null || typeof o.result !== 'object') return { error: { code: 'branch-failed', message: `${settings.workflow}/${o.stage}: no result` } }
+      if (o.result.error !== undefined) return { error: o.result.error }
+    }
+    const branches = {}
+    for (const o of outcomes) branches[o.stage] = o.result
+    return { branches, carry: params.carry === undefined ? {} : params.carry }
+  },
+  // A let variable set after an await is not kept (composer saves them when the function returns its promise).
+  function keepBranches (params) {
+    for (const stage of settings.fanOut) seen[stage] = { peakMemoryMB: params.branches[stage].peakMemoryMB, work: params.branches[stage].work }
+    return params
+  },
+
+  'ml-inference/aggregate',
+  function summarise (result) {
+    seen.aggregate = { peakMemoryMB: result.peakMemoryMB, work: result.work }
+    return Object.assign({}, result, { summary: { workflow: settings.workflow, stages: seen } })
+  }
+)
+)

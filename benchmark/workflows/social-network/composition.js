@@ -1,0 +1,83 @@
+/**
+ * The social-network workflow as an openwhisk-composer composition, deployed
+ * as the conductor action `social-network/invoke` (manifests/workflows.yaml;
+ * built by `npm run build` into dist/workflows/social-network/invoke.zip):
+ *
+ *   compose-post -> text-filter | social-graph -> store-post
+ *
+ * Params: the workflow's input (`seed`, `words`, `imageWidth`,
+ * `imageHeight`, `thumbSize`, `users`, `passes`, `degree`, `depth`, `level`;
+ * see benchmark/workflows/real/workflow-inputs.ts), given to compose-post,
+ * which carries them on. The result is store-post's result
+ * plus `summary: { workflow, stages: { <stage>: { peakMemoryMB, work } } }`.
+ * A stage that answers `{ error }` ends the composition with that `{ error }`.
+ *
+ * Fan-out without Redis (composer 0.12's `parallel` needs it; see
+ * compositions/scheduler.js): the middle step is a function run inside the
+ * conductor's activation that invokes text-filter and social-graph through
+ * the `openwhisk` client (the conductor has the API key: `provide-api-key`),
+ * blocking, in parallel, each with compose-post's result, and answers
+ * `{ branches: { 'text-filter': result, 'social-graph': result }, carry }`,
+ * store-post's params. Both are top-level activations (not caused by the composition),
+ * and the conductor activation waits for them.
+ *
+ * Composer rules that shape this file: functions are serialised to source
+ * and run inside the conductor, so they cannot use this module's scope; they
+ * see the `let` variables below by name, `require` (only `openwhisk` is
+ * bundled) and `process.env`.
+ */
+'use strict'
+
+const composer = require('openwhisk-composer')
+
+// A warm-up invocation ({ "__aquatope_warmup": true }, the pool sizer's) only
+// starts or keeps the conductor's container: answered at once, no stage runs.
+module.exports = composer.if(
+  function isWarmup (params) { return params.__aquatope_warmup === true },
+  function warmed () { return { warmed: true } },
+  composer.let(
+  {
+    settings: { workflow: 'social-network', fanOut: ['text-filter', 'social-graph'] },
+    /** Each finished stage's { peakMemoryMB, work }. */
+    seen: {}
+  },
+
+  'social-network/compose-post',
+  function keepComposed (result) {
+    seen['compose-post'] = { peakMemoryMB: result.peakMemoryMB, work: result.work }
+    return result
+  },
+
+  async function fanOut (params) {
+    const ow = require('openwhisk')({ ignore_certs: process.env.__OW_IGNORE_CERTS === 'true' })
+    const outcomes = await Promise.all(settings.fanOut.map((stage) =>
+      ow.actions.invoke({ name: `${settings.workflow}/${stage}`, params, blocking: true, result: true }).then(
+        (result) => ({ stage, result }),
+        (err) => ({ stage, err }))))
+    for (const o of outcomes) {
+      if (o.err !== undefined) {
+        const record = o.err && o.err.error
+        const result = record && record.response ? record.response.result : undefined
+        if (result && result.error !== undefined) return { error: result.error }
+        return { error: { code: 'branch-failed', message: `${settings.workflow}/${o.stage}: ${o.err && o.err.message ? o.err.message : JSON.stringify(o.err)}` } }
+      }
+      if (o.result === null || typeof o.result !== 'object') return { error: { code: 'branch-failed', message: `${settings.workflow}/${o.stage}: no result` } }
+      if (o.result.error !== undefined) return { error: o.result.error }
+    }
+    const branches = {}
+    for (const o of outcomes) branches[o.stage] = o.result
+    return { branches, carry: params.carry === undefined ? {} : params.carry }
+  },
+  // A let variable set after an await is not kept (composer saves them when the function returns its promise).
+  function keepBranches (params) {
+    for (const stage of settings.fanOut) seen[stage] = { peakMemoryMB: params.branches[stage].peakMemoryMB, work: params.branches[stage].work }
+    return params
+  },
+
+  'social-network/store-post',
+  function summarise (result) {
+    seen['store-post'] = { peakMemoryMB: result.peakMemoryMB, work: result.work }
+    return Object.assign({}, result, { summary: { workflow: settings.workflow, stages: seen } })
+  }
+)
+)
