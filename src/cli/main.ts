@@ -28,6 +28,7 @@ import { defaultModelDir } from './repo-paths';
 import { runTickCommand, TICK_OPTIONS_HELP } from './tick-run';
 import { parseStartArgs, runStartCommand, START_OPTIONS_HELP } from './start-command';
 import { runtimeMarkdown } from '../runtime/runtime-report';
+import { parseProfileArgs, PROFILE_OPTIONS_HELP, runProfileCommand } from './profile-command';
 
 const USAGE = `usage:
   aquatope start [options]           the local runtime: deploy the manager into a local OpenWhisk and run it on a replayed trace
@@ -39,6 +40,7 @@ const USAGE = `usage:
                                      time one joint-GP step (two fits, one acquisition) at 100 observations in 8-D
   aquatope bench system [options]    the workflows for a day under trace-shaped load, pool policy and tuning together
   aquatope train [options]           train the forecaster and write it with its model card
+  aquatope profile [options]         measure a real workflow's stages under real CPU and memory limits into a profile
 
 bench keepalive options:
   --trace FILE        invocation trace (Azure 2019 either layout, Azure 2021, one-column series); synthetic when absent
@@ -62,6 +64,7 @@ bench bo options:
   --out DIR           where bo.json, bo.md and bo.svg go, one folder per workflow and level when several (default reports/bo)
 
 ${START_OPTIONS_HELP}
+${PROFILE_OPTIONS_HELP}
 ${SYSTEM_OPTIONS_HELP}
 ${FORECAST_OPTIONS_HELP}
 ${TICK_OPTIONS_HELP}
@@ -200,6 +203,10 @@ export async function main(argv: string[]): Promise<number> {
       const { report, out } = await runStartCommand(parseStartArgs(rest), process.env);
       process.stdout.write(runtimeMarkdown(report));
       process.stderr.write(`report written to ${out}/runtime.{json,md}\n`);
+      return 0;
+    }
+    if (command === 'profile') {
+      await runProfileCommand(parseProfileArgs(rest), (line) => process.stderr.write(`${line}\n`));
       return 0;
     }
     if (command === 'train') {
