@@ -1,7 +1,9 @@
 /**
  * `aquatope bench bo`: the resource manager's bench on modelled workflows
- * (`--workflow NAME|all`, `--qos tight|medium|loose|all`) or a measured
- * profile (`--profile FILE`, its own target). One directory per workflow and
+ * (`--workflow NAME|all`, `--qos tight|medium|loose|all`) or measured
+ * profiles (`--profile FILE[,FILE...]`: each its own target, or with `--qos`
+ * the levels by the same rule on the measured runs: a multiple of the p95 at
+ * every stage's fastest measured configuration, see src/workflow/profile-qos.ts). One directory per workflow and
  * target with bo.json, bo.md and bo.svg; with more than one, a summary.md
  * and summary.json of the medians over them.
  */
@@ -12,7 +14,8 @@ import { runBoBench, type BoReport } from '../../benchmark/bo-bench';
 import { boPlotSvg } from '../../benchmark/report/bo-plot';
 import { boMarkdown } from '../../benchmark/report/bo-table';
 import { lookupWorkflow, workflowNames } from '../../benchmark/workflows';
-import { withQos, type QosLevel } from '../../benchmark/workflows/modelled-workflow';
+import { QOS_FACTORS, QOS_PERCENTILE, withQos, type QosLevel } from '../../benchmark/workflows/modelled-workflow';
+import { profileQosTarget } from '../workflow/profile-qos';
 import { readProfileFile } from '../adapters/profile-file';
 import { quantileSorted } from '../core/stats';
 import { isMethodName, METHOD_NAMES, type MethodName } from '../tuning/method-registry';
@@ -29,7 +32,10 @@ const LEVELS: readonly QosLevel[] = ['tight', 'medium', 'loose'];
 export interface BoCommand {
   readonly workflows: readonly string[];
   readonly levels: readonly QosLevel[];
-  readonly profile: string | undefined;
+  /** Profile files (empty: modelled workflows). */
+  readonly profiles: readonly string[];
+  /** With profiles: whether `--qos` was given (else each profile's own target). */
+  readonly profileLevels: boolean;
   readonly seeds: number;
   readonly methods: readonly MethodName[];
   readonly out: string;
@@ -49,7 +55,6 @@ export function parseBoArgs(args: readonly string[]): BoCommand {
   });
   if (positionals.length > 0) throw new BoUsageError(`unexpected argument "${positionals[0]}"`);
   if ((values.workflow === undefined) === (values.profile === undefined)) throw new BoUsageError('give exactly one of --workflow NAME|all and --profile FILE');
-  if (values.profile !== undefined && values.qos !== undefined) throw new BoUsageError('--qos applies to modelled workflows; a profile carries its own target');
   const workflows = values.workflow === undefined ? [] : values.workflow === 'all' ? [...workflowNames] : values.workflow.split(',');
   for (const w of workflows) if (!workflowNames.some((n) => n === w)) throw new BoUsageError(`--workflow: unknown workflow "${w}" (known: ${workflowNames.join(', ')}, all)`);
   const levelNames = values.qos === undefined ? ['medium'] : values.qos === 'all' ? [...LEVELS] : values.qos.split(',');
@@ -70,7 +75,9 @@ export function parseBoArgs(args: readonly string[]): BoCommand {
       throw new BoUsageError(e instanceof Error ? e.message : String(e));
     }
   }
-  return { workflows, levels, profile: values.profile, seeds, methods, out: values.out ?? join('reports', 'bo') };
+  const profiles = values.profile === undefined ? [] : values.profile.split(',').map((f) => f.trim()).filter((f) => f !== '');
+  if (values.profile !== undefined && profiles.length === 0) throw new BoUsageError(`--profile: expected FILE[,FILE...], found ${JSON.stringify(values.profile)}`);
+  return { workflows, levels, profiles, profileLevels: values.profile !== undefined && values.qos !== undefined, seeds, methods, out: values.out ?? join('reports', 'bo') };
 }
 
 /** Medians over reports of each method's headline numbers. */
@@ -124,9 +131,17 @@ export function summaryMarkdown(reports: readonly BoReport[]): string {
 /** Runs `bench bo` and writes its files; returns the reports and the output directory. */
 export async function runBoCommand(cmd: BoCommand, log: (line: string) => void): Promise<{ reports: BoReport[]; out: string }> {
   const targets: { workflow: Workflow; dir: string }[] = [];
-  if (cmd.profile !== undefined) {
-    const workflow = profileWorkflow(await readProfileFile(cmd.profile));
-    targets.push({ workflow, dir: cmd.out });
+  if (cmd.profiles.length > 0) {
+    const levels: readonly (QosLevel | null)[] = cmd.profileLevels ? cmd.levels : [null];
+    const many = cmd.profiles.length * levels.length > 1;
+    for (const file of cmd.profiles) {
+      const profile = await readProfileFile(file);
+      const base = profileWorkflow(profile);
+      for (const level of levels) {
+        const workflow = level === null ? base : { ...base, qos: profileQosTarget(profile, QOS_PERCENTILE, QOS_FACTORS[level]) };
+        targets.push({ workflow, dir: many ? join(cmd.out, `${profile.workflow}-${level ?? 'own'}`) : cmd.out });
+      }
+    }
   } else {
     const many = cmd.workflows.length * cmd.levels.length > 1;
     for (const name of cmd.workflows) {

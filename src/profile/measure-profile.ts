@@ -17,18 +17,15 @@
  *    infeasible; any other failure stops the profile with a
  *    {@link ProfilingError} naming the stage, the configuration and the error.
  *
- * The QoS target follows the modelled workflows' rule (medium: 1.6 x the p95
- * end-to-end latency at the largest configuration, drawn from the measured
- * runs with a generator seeded by the workflow's name, rounded up to 10 ms),
+ * The QoS target follows the modelled workflows' rule ({@link profileQosTarget}:
+ * by default medium, 1.6 x the p95 end-to-end latency with every stage at its
+ * fastest measured configuration, drawn from the measured runs),
  * so a measured profile is tuned against the same kind of target. No I/O:
  * the runner is a port.
  */
-import { hashString, SeededRng } from '../core/rng';
 import { buildStageGraph } from '../workflow/dag';
-import { invokeWorkflowWindow } from '../workflow/invoke-workflow';
-import { latencyPercentile } from '../workflow/latency-percentile';
 import { parseProfile } from '../workflow/profile';
-import { profileWorkflow } from '../workflow/profile-workflow';
+import { profileQosTarget } from '../workflow/profile-qos';
 import type { Prices, StageConfig, StageSpec } from '../workflow/workflow-types';
 
 /** One invocation of a stage, as its activation record tells it. */
@@ -69,7 +66,7 @@ export interface ProfilePlan {
   readonly overheadMs: number;
   /** QoS percentile of the target, e.g. 95. */
   readonly percentile: number;
-  /** Target = this x the percentile at the largest configuration (1.6: the modelled "medium"). */
+  /** Target = this x the percentile at the fastest measured configurations (1.6: the modelled "medium"). */
   readonly targetFactor: number;
 }
 
@@ -142,7 +139,7 @@ function checkPlan(plan: ProfilePlan): void {
  * Measures every stage of `plan` through `runner` and returns the profile
  * document (validated by the profile parser before it is returned).
  * @throws ProfilingError on a failed run that is not out of memory, a bad
- *   plan, or when every run at the largest configuration ran out of memory
+ *   plan, or a stage that ran out of memory at every configuration
  */
 export async function measureProfile(plan: ProfilePlan, runner: StageRunner, provenance: ProfileProvenance, onProgress?: (p: ProfileProgress) => void): Promise<ProfileDocument> {
   checkPlan(plan);
@@ -189,16 +186,14 @@ export async function measureProfile(plan: ProfilePlan, runner: StageRunner, pro
     stages,
     measurements,
   };
-  const largest: StageConfig = { memoryMB: memories[memories.length - 1], cpu: cpus[cpus.length - 1] };
-  const workflow = profileWorkflow(parseProfile(draft));
-  for (const st of workflow.stages) {
-    if (!measurements.some((m) => m.stage === st.name && m.outOfMemory === undefined && m.config.memoryMB === largest.memoryMB && m.config.cpu === largest.cpu)) {
-      throw new ProfilingError(`stage ${st.name} ran out of memory at the largest configuration (${largest.memoryMB} MB, ${largest.cpu} cores): no QoS target can be set; measure larger memory`);
-    }
+  let qos: { percentile: number; targetMs: number };
+  try {
+    const t = profileQosTarget(parseProfile(draft), plan.percentile, plan.targetFactor);
+    qos = { percentile: t.percentile, targetMs: t.targetMs };
+  } catch (e) {
+    throw new ProfilingError(`no QoS target can be set: ${e instanceof Error ? e.message : String(e)}; measure larger memory`);
   }
-  const window = invokeWorkflowWindow(workflow, workflow.stages.map(() => largest), 1000, new SeededRng(hashString(`qos:${plan.workflow}`)));
-  const atLargest = latencyPercentile(window.latencyMs, plan.percentile);
-  const doc: ProfileDocument = { ...draft, qos: { percentile: plan.percentile, targetMs: Math.ceil((plan.targetFactor * atLargest) / 10) * 10 } };
+  const doc: ProfileDocument = { ...draft, qos };
   parseProfile(doc);
   return doc;
 }
