@@ -8,6 +8,8 @@ import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildLoadPlan, usersFor } from '../../src/load/load-plan';
 import { azure2019Csv, tempDir } from './load-fixtures';
+import { describeWithTool } from '../support/debian-tools';
+const describeTool = describeWithTool('locust');
 
 const REPO = join(__dirname, '..', '..');
 const PYTHON = '/usr/bin/python3';
@@ -41,7 +43,7 @@ const ROWS = [
   [3, 3, 3, 3, 3],
 ];
 
-describe('the locustfile shape (TraceShape) under /usr/bin/python3', () => {
+describeTool('the locustfile shape (TraceShape) under /usr/bin/python3', () => {
   const dir = tempDir('aquatope-shape-');
   const trace = join(dir, 'invocations_per_function_md.anon.d01.csv');
   const bad = join(dir, 'bad.csv');

@@ -15,6 +15,8 @@ import { CONVERTED_TRACE_FILE } from '../../src/load/load-trace';
 import { findLocust } from '../../src/load/locust-process';
 import { processInterrupts, runLoad, type InterruptSource, type LoadDeps, type RuntimeHandle } from '../../src/load/run-load';
 import { azure2019Csv, closedPort, isAlive, processesMentioning, startInProcessWorkflowHost, tempDir, writeScript, type WorkflowHost } from './load-fixtures';
+import { describeWithTool } from '../support/debian-tools';
+const describeTool = describeWithTool('locust');
 
 const dir = tempDir('aquatope-run-load-');
 const trace = join(dir, 'trace.csv');
@@ -135,7 +137,7 @@ describe('bad input is refused before any load, with no locust started', () => {
   });
 });
 
-describe('running locust', () => {
+describeTool('running locust', () => {
   const options = (extra: string[] = []): ReturnType<typeof parseLoadArgs> =>
     parseLoadArgs(['--trace', trace, '--minutes', '0:2', '--speedup', '60', '--out', join(dir, 'out'), ...extra]);
 

@@ -5,12 +5,14 @@ import { main as transcode3 } from '../../../../benchmark/workflows/video-pipeli
 import { main as transcode4 } from '../../../../benchmark/workflows/video-pipeline/transcode-4/index';
 import { failure, ok } from './stage-helpers';
 import { probe, SMALL_CLIP } from './video-helpers';
+import { describeWithTool } from '../../../support/debian-tools';
+const describeTool = describeWithTool('ffmpeg');
 
 jest.setTimeout(30_000);
 
 const TRANSCODERS = [transcode1, transcode2, transcode3, transcode4];
 
-describe('video-pipeline/transcode-1 .. -4 (real/transcode-segment.ts, ffmpeg libx264)', () => {
+describeTool('video-pipeline/transcode-1 .. -4 (real/transcode-segment.ts, ffmpeg libx264)', () => {
   let splitResult: Record<string, unknown>;
   beforeAll(async () => {
     splitResult = { ...(await ok(split({ ...SMALL_CLIP }))) };

@@ -8,6 +8,8 @@ import { main as transcode3 } from '../../../../benchmark/workflows/video-pipeli
 import { main as transcode4 } from '../../../../benchmark/workflows/video-pipeline/transcode-4/index';
 import { failure, ok } from '../real/stage-helpers';
 import { probe, SMALL_CLIP } from '../real/video-helpers';
+import { describeWithTool } from '../../../support/debian-tools';
+const describeTool = describeWithTool('ffmpeg');
 
 jest.setTimeout(30_000);
 
@@ -28,7 +30,7 @@ function segmentOf(result: Record<string, unknown> | undefined): Record<string, 
   return { ...segment };
 }
 
-describe('video-pipeline/merge (ffmpeg concat demuxer)', () => {
+describeTool('video-pipeline/merge (ffmpeg concat demuxer)', () => {
   let branches: Record<string, Record<string, unknown>>;
   beforeAll(async () => {
     branches = await transcoded({ ...SMALL_CLIP });

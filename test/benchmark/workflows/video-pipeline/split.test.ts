@@ -3,12 +3,14 @@ import { tmpdir } from 'node:os';
 import { main } from '../../../../benchmark/workflows/video-pipeline/split/index';
 import { failure, ok } from '../real/stage-helpers';
 import { probe, SMALL_CLIP } from '../real/video-helpers';
+import { describeWithTool } from '../../../support/debian-tools';
+const describeTool = describeWithTool('ffmpeg');
 
 jest.setTimeout(30_000);
 
 const splitFolders = (): string[] => readdirSync(tmpdir()).filter((n) => n.startsWith('aquatope-split-'));
 
-describe('video-pipeline/split (ffmpeg)', () => {
+describeTool('video-pipeline/split (ffmpeg)', () => {
   it('answers a warm-up at once', async () => {
     expect(await main({ __aquatope_warmup: true })).toEqual({ warmed: true });
   });
