@@ -24,11 +24,14 @@ import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
 import type { Forecaster } from '../forecast/forecast-types';
 import { FORECAST_OPTIONS_HELP, parseForecastArgs } from './forecast-options';
 import { evaluateHeldOut, runForecastCommand } from './forecast-run';
-import { defaultModelDir } from './repo-paths';
+import { defaultModelDir, repoRoot } from './repo-paths';
 import { runTickCommand, TICK_OPTIONS_HELP } from './tick-run';
 import { parseStartArgs, runStartCommand, START_OPTIONS_HELP } from './start-command';
 import { runtimeMarkdown } from '../runtime/runtime-report';
 import { parseProfileArgs, PROFILE_OPTIONS_HELP, runProfileCommand } from './profile-command';
+import { LIVE_OPTIONS_HELP, parseLiveArgs, runLiveCommand, startLiveRuntimeForLoad } from './live-command';
+import { LOAD_OPTIONS_HELP, runLoadCommand } from './load-command';
+import { liveSessionMarkdown } from '../runtime/live-session';
 
 const USAGE = `usage:
   aquatope start [options]           the local runtime: deploy the manager into a local OpenWhisk and run it on a replayed trace
@@ -40,6 +43,8 @@ const USAGE = `usage:
                                      time one joint-GP step (two fits, one acquisition) at 100 observations in 8-D
   aquatope bench system [options]    the workflows for a day under trace-shaped load, pool policy and tuning together
   aquatope train [options]           train the forecaster and write it with its model card
+  aquatope start --live [options]    the real workflows for real under cgroup limits, Locust load, managed vs. stock
+  aquatope load [options]            Locust load shaped by a trace against an OpenWhisk (the live local one by default)
   aquatope profile [options]         measure a real workflow's stages under real CPU and memory limits into a profile
 
 bench keepalive options:
@@ -64,6 +69,8 @@ bench bo options:
   --out DIR           where bo.json, bo.md and bo.svg go, one folder per workflow and level when several (default reports/bo)
 
 ${START_OPTIONS_HELP}
+${LIVE_OPTIONS_HELP}
+${LOAD_OPTIONS_HELP}
 ${PROFILE_OPTIONS_HELP}
 ${SYSTEM_OPTIONS_HELP}
 ${FORECAST_OPTIONS_HELP}
@@ -198,6 +205,26 @@ export async function main(argv: string[]): Promise<number> {
     if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
       process.stdout.write(USAGE);
       return command === undefined ? 2 : 0;
+    }
+    if (command === 'start' && rest.includes('--live')) {
+      const log = (line: string): void => {
+        process.stderr.write(`${line}\n`);
+      };
+      const { report, out } = await runLiveCommand(parseLiveArgs(rest), { repo: repoRoot(), env: process.env, log });
+      process.stdout.write(liveSessionMarkdown(report));
+      process.stderr.write(`report written to ${out}/live.{json,md}\n`);
+      return 0;
+    }
+    if (command === 'load') {
+      const log = (line: string): void => {
+        process.stderr.write(`${line}\n`);
+      };
+      return await runLoadCommand(rest, {
+        env: process.env,
+        log,
+        print: (text) => process.stdout.write(`${text}\n`),
+        startRuntime: () => startLiveRuntimeForLoad({ repo: repoRoot(), env: process.env, log }),
+      });
     }
     if (command === 'start') {
       const { report, out } = await runStartCommand(parseStartArgs(rest), process.env);
