@@ -11,7 +11,8 @@
  *    run time; the keep-alive policy, not the resource manager, decides cold
  *    starts). When it runs out of memory it is kept as an out-of-memory run;
  * 3. `invocations` measured runs; a run's latency is the activation's
- *    duration less its init time (a run after an out-of-memory kill starts
+ *    duration less its init time, and its peak memory the one the stage
+ *    reported (kept when every run of the configuration reported one) (a run after an out-of-memory kill starts
  *    cold again). An out-of-memory run is kept with `outOfMemory: true` (the
  *    time until it failed), so the search sees that configuration as
  *    infeasible; any other failure stops the profile with a
@@ -39,6 +40,8 @@ export interface StageRunOutcome {
   readonly outOfMemory: boolean;
   /** The error, when it failed. */
   readonly error?: string;
+  /** Peak memory the run reported, MB (the stage's `peakMemoryMB`), when it did. */
+  readonly peakMemoryMB?: number;
 }
 
 /** The port the profiler measures through (the local OpenWhisk in `npm run profile`). */
@@ -83,6 +86,8 @@ export interface ProfileMeasurementEntry {
   config: { memoryMB: number; cpu: number };
   latencyMs: number[];
   outOfMemory?: true;
+  /** One per sample, when every run reported it. */
+  peakMemoryMB?: number[];
 }
 
 /** The profile document (the `--profile` format). */
@@ -156,11 +161,15 @@ export async function measureProfile(plan: ProfilePlan, runner: StageRunner, pro
     for (const config of configs) {
       await runner.configure(stage, config);
       const ok: number[] = [];
+      const okPeaks: (number | undefined)[] = [];
       const oom: number[] = [];
       const keep = (r: StageRunOutcome, measured: boolean): void => {
         const ms = Math.max(0, r.durationMs - (r.initTimeMs ?? 0));
         if (r.success) {
-          if (measured) ok.push(ms);
+          if (measured) {
+            ok.push(ms);
+            okPeaks.push(r.peakMemoryMB);
+          }
         } else if (r.outOfMemory) {
           oom.push(ms);
         } else {
@@ -169,7 +178,8 @@ export async function measureProfile(plan: ProfilePlan, runner: StageRunner, pro
       };
       keep(await runner.invoke(stage, input), false);
       for (let k = 0; k < plan.invocations; k++) keep(await runner.invoke(stage, input), true);
-      if (ok.length > 0) measurements.push({ stage, config: { ...config }, latencyMs: ok.map(round1) });
+      const peaks = okPeaks.flatMap((p) => (p === undefined ? [] : [round1(p)]));
+      if (ok.length > 0) measurements.push({ stage, config: { ...config }, latencyMs: ok.map(round1), ...(peaks.length === ok.length ? { peakMemoryMB: peaks } : {}) });
       if (oom.length > 0) measurements.push({ stage, config: { ...config }, latencyMs: oom.map(round1), outOfMemory: true });
       done++;
       onProgress?.({ stage, config, done, total, medianMs: median(ok), outOfMemoryRuns: oom.length });

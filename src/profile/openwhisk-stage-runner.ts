@@ -46,6 +46,7 @@ export function openWhiskStageRunner(platform: StageRunnerCalls, packageName: st
         success: run.success,
         outOfMemory: run.outOfMemory,
         ...(error === undefined ? {} : { error }),
+        ...(run.peakMemoryMB === undefined ? {} : { peakMemoryMB: run.peakMemoryMB }),
       };
     },
   };

@@ -13,7 +13,7 @@
  *   "machine": { "cpus": 2, "cpuModel": "...", "memoryGiB": 24, "limits": "cgroup-v1" },
  *   "stages": [ { "name": "split", "after": [] }, { "name": "extract", "after": ["split"] } ],
  *   "measurements": [
- *     { "stage": "split", "config": { "memoryMB": 1024, "cpu": 0.5 }, "latencyMs": [812, 790, 845] },
+ *     { "stage": "split", "config": { "memoryMB": 1024, "cpu": 0.5 }, "latencyMs": [812, 790, 845], "peakMemoryMB": [96, 97, 96] },
  *     { "stage": "extract", "config": { "memoryMB": 128 }, "latencyMs": [150], "outOfMemory": true } ] }
  * ```
  *
@@ -30,6 +30,9 @@
  *   at 1769 MB), kept unrounded;
  * - `outOfMemory: true` records runs that failed out of memory at that
  *   configuration; their `latencyMs` are the times until they failed (default false);
+ * - `peakMemoryMB` (optional): the peak memory each run reported, MB, one per
+ *   `latencyMs` sample (Lambda's "Max Memory Used"; the real stages' maxRSS):
+ *   the tuner learns a stage's working set from it;
  * - entries with the same stage and the same configuration (after the CPU rule)
  *   are MERGED: their samples are concatenated in file order (a profile is
  *   often assembled from several measuring sessions);
@@ -178,7 +181,7 @@ function validateMeasurements(value: unknown, stages: readonly StageSpec[]): Pro
   const merged = new Map<string, { stage: string; config: StageConfig; cpuFollowsMemory: boolean; runs: StageRun[] }>();
   list.forEach((item, i) => {
     const at = `measurements[${i}]`;
-    const m = object(item, at, ['stage', 'config', 'latencyMs', 'outOfMemory'], `${at}.`);
+    const m = object(item, at, ['stage', 'config', 'latencyMs', 'outOfMemory', 'peakMemoryMB'], `${at}.`);
     const stage = nonEmptyString(m.stage, `${at}.stage`);
     if (!names.has(stage)) throw new ProfileError(`${at}.stage`, `unknown stage ${JSON.stringify(stage)}`);
     const c = object(m.config, `${at}.config`, ['memoryMB', 'cpu'], `${at}.config.`);
@@ -197,13 +200,20 @@ function validateMeasurements(value: unknown, stages: readonly StageSpec[]): Pro
       throw new ProfileError(`${at}.outOfMemory`, `expected true or false, found ${show(oom)}`);
     }
     const outOfMemory = oom === true;
+    let peaks: number[] | undefined;
+    if (m.peakMemoryMB !== undefined) {
+      const list = array(m.peakMemoryMB, `${at}.peakMemoryMB`);
+      if (list.length !== latencies.length) throw new ProfileError(`${at}.peakMemoryMB`, `expected one peak per latency sample (${latencies.length}), found ${list.length}`);
+      peaks = list.map((x, j) => positiveNumber(x, `${at}.peakMemoryMB[${j}]`));
+    }
     const key = `${stage}\u0000${memoryMB}\u0000${cpu}`;
     let entry = merged.get(key);
     if (entry === undefined) {
       entry = { stage, config: { memoryMB, cpu }, cpuFollowsMemory, runs: [] };
       merged.set(key, entry);
     }
-    for (const latencyMs of latencies) entry.runs.push({ latencyMs, outOfMemory });
+    const runs = entry.runs;
+    latencies.forEach((latencyMs, j) => runs.push(peaks === undefined ? { latencyMs, outOfMemory } : { latencyMs, outOfMemory, peakMemoryMB: peaks[j] }));
   });
   const measured = new Set([...merged.values()].map((e) => e.stage));
   for (const s of stages) {

@@ -31,7 +31,7 @@ class FakeRunner implements StageRunner {
       return { durationMs: 40 + (init.initTimeMs ?? 0), ...init, success: false, outOfMemory: true, error: 'The action exhausted its memory and was aborted.' };
     }
     this.cold = false;
-    return { durationMs: this.work[stage] / this.config.cpu + (init.initTimeMs ?? 0), ...init, success: true, outOfMemory: false };
+    return { durationMs: this.work[stage] / this.config.cpu + (init.initTimeMs ?? 0), ...init, success: true, outOfMemory: false, ...(stage === 'a' ? { peakMemoryMB: 70 } : {}) };
   }
 }
 
@@ -63,7 +63,9 @@ describe('measureProfile', () => {
     ]);
     // One warm-up plus three measured runs per configuration.
     expect(runner.calls.filter((c) => c === 'invoke a {"n":1}')).toHaveLength(16);
-    expect(doc.measurements.find((m) => m.stage === 'a' && m.config.memoryMB === 128 && m.config.cpu === 0.5)).toEqual({ stage: 'a', config: { memoryMB: 128, cpu: 0.5 }, latencyMs: [200, 200, 200] });
+    expect(doc.measurements.find((m) => m.stage === 'a' && m.config.memoryMB === 128 && m.config.cpu === 0.5)).toEqual({ stage: 'a', config: { memoryMB: 128, cpu: 0.5 }, latencyMs: [200, 200, 200], peakMemoryMB: [70, 70, 70] });
+    // Stage b reports no peak: none is written.
+    expect(doc.measurements.find((m) => m.stage === 'b')?.peakMemoryMB).toBeUndefined();
     expect(doc.measurements.find((m) => m.stage === 'b' && m.config.memoryMB === 256 && m.config.cpu === 1)?.latencyMs).toEqual([200, 200, 200]);
     expect(doc.measuredAt).toBe('2026-12-03T17:00:00.000Z');
     expect(doc.machine).toEqual({ cpus: 2, limits: 'cgroup-v1' });

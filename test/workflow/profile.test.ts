@@ -78,6 +78,13 @@ describe('parseProfile: valid profiles', () => {
     ]);
   });
 
+  it('gives each run its reported peak memory when the profile has peakMemoryMB', () => {
+    const p = parseProfile(edited((q) => (q.measurements[0].peakMemoryMB = q.measurements[0].latencyMs.map((_: number, j: number) => 90 + j))));
+    const first = p.measurements[0];
+    expect(first.runs.map((r) => r.peakMemoryMB)).toEqual(first.runs.map((_r, j) => 90 + j));
+    expect(p.measurements[1].runs.every((r) => r.peakMemoryMB === undefined)).toBe(true);
+  });
+
   it('keeps the provenance measuredAt and machine when given, and leaves them out when not', () => {
     const p = parseProfile(edited((q) => {
       q.measuredAt = '2026-12-03T17:00:00.000Z';
@@ -130,11 +137,13 @@ describe('parseProfile: invalid profiles name the offending field', () => {
     ['an empty workflow name', edited((p) => (p.workflow = '')), 'workflow: expected a non-empty string, found ""'],
     ['a negative overhead', edited((p) => (p.overheadMs = -3)), 'overheadMs: expected a non-negative finite number, found -3'],
     ['an unknown top-level key', edited((p) => (p.qosTarget = 3000)), 'qosTarget: unknown key (allowed: workflow, qos, prices, overheadMs, stages, measurements, measuredAt, machine)'],
+    ['peaks not one per sample', edited((p) => (p.measurements[1].peakMemoryMB = [90])), 'measurements[1].peakMemoryMB: expected one peak per latency sample (2), found 1'],
+    ['a peak of 0', edited((p) => (p.measurements[0].peakMemoryMB = p.measurements[0].latencyMs.map(() => 0))), 'measurements[0].peakMemoryMB[0]: expected a positive finite number, found 0'],
     ['a measuredAt that is not a time', edited((p) => (p.measuredAt = 'yesterday')), 'measuredAt: expected an ISO 8601 time, found "yesterday"'],
     ['a machine that is not an object', edited((p) => (p.machine = 'mine')), 'machine: expected an object, found "mine"'],
     ['a machine field that is an object', edited((p) => (p.machine = { cpus: 2, cpu: { model: 'x' } })), 'machine.cpu: expected a string or a finite number, found an object'],
     ['an unknown key in qos', edited((p) => (p.qos.p = 95)), 'qos.p: unknown key (allowed: percentile, targetMs)'],
-    ['an unknown key in a measurement', edited((p) => (p.measurements[1].samples = [1])), 'measurements[1].samples: unknown key (allowed: stage, config, latencyMs, outOfMemory)'],
+    ['an unknown key in a measurement', edited((p) => (p.measurements[1].samples = [1])), 'measurements[1].samples: unknown key (allowed: stage, config, latencyMs, outOfMemory, peakMemoryMB)'],
     ['an unknown key in a config', edited((p) => (p.measurements[1].config.gpu = 1)), 'measurements[1].config.gpu: unknown key (allowed: memoryMB, cpu)'],
     ['an unknown key in a stage', edited((p) => (p.stages[0].before = [])), 'stages[0].before: unknown key (allowed: name, after)'],
     ['a list instead of an object', [validProfile()], 'profile: expected an object, found an array'],
