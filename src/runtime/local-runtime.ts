@@ -35,6 +35,7 @@ import { RoutingInvoker } from '../local-openwhisk/routing-invoker';
 import { TraceCluster, type FinishedActivation } from './trace-cluster';
 import { WORKFLOW_ENTRY_ACTION, WorkflowReplay, type ReplayedWorkflow, type WorkflowTotals } from './workflow-replay';
 import { cpuOfMemory } from '../manager/managed-workflow';
+import { ruleActivationIds, ruleResults } from './rule-results';
 import { latencyPercentile } from '../workflow/latency-percentile';
 import type { Workflow } from '../workflow/workflow-types';
 
@@ -193,14 +194,6 @@ export function withActionMemory(workload: Workload): Workload {
 /** `f0000`, `f0001`, ...: action names of the trace's functions (trace ids are hashes, often too long for OpenWhisk names). */
 export function traceActionName(index: number): string {
   return `f${String(index).padStart(4, '0')}`;
-}
-
-function errorOf(result: unknown): string | null {
-  if (typeof result === 'object' && result !== null && 'error' in result) {
-    const e = result.error;
-    return typeof e === 'string' ? e : JSON.stringify(e) ?? 'error';
-  }
-  return null;
 }
 
 /** Average workflow invocations a minute a driving trace function should have. */
@@ -458,7 +451,8 @@ export class LocalRuntime {
     await server.settled();
     const id = typeof fired === 'object' && fired !== null && 'activationId' in fired && typeof fired.activationId === 'string' ? fired.activationId : null;
     if (id === null) return { trigger, fireTime, activationId: null, results: [], failure: 'the trigger fired no rule' };
-    const { results, failure } = ruleResults(server, id);
+    // Every activation has ended (settled): nothing is pending.
+    const { results, failure } = ruleResults(server, ruleActivationIds(server, id));
     return { trigger, fireTime, activationId: id, results, failure };
   }
 
@@ -595,26 +589,6 @@ export async function runLocalRuntime(options: LocalRuntimeOptions): Promise<Loc
   } finally {
     await runtime.stop();
   }
-}
-
-/** The results of the actions a trigger activation's rules ran, and the first error among them. */
-function ruleResults(server: LocalOpenWhisk, triggerActivationId: string): { results: unknown[]; failure: string | null } {
-  const trigger = server.controller.getActivation(triggerActivationId);
-  const results: unknown[] = [];
-  let failure: string | null = null;
-  for (const line of trigger.logs) {
-    let entry: unknown;
-    try {
-      entry = JSON.parse(line);
-    } catch {
-      continue;
-    }
-    if (typeof entry !== 'object' || entry === null || !('activationId' in entry) || typeof entry.activationId !== 'string') continue;
-    const activation = server.controller.getActivation(entry.activationId);
-    results.push(activation.response.result);
-    if (failure === null && !activation.response.success) failure = errorOf(activation.response.result) ?? activation.response.status;
-  }
-  return { results, failure };
 }
 
 function median(xs: readonly number[]): number {

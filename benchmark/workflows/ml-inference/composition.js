@@ -28,13 +28,10 @@
 'use strict'
 
 const composer = require('openwhisk-composer')
+const { answeringWarmups, fanOutSteps } = require('../real/composition-parts')
 
-// A warm-up invocation ({ "__aquatope_warmup": true }, the pool sizer's) only
-// starts or keeps the conductor's container: answered at once, no stage runs.
-module.exports = composer.if(
-  function isWarmup (params) { return params.__aquatope_warmup === true },
-  function warmed () { return { warmed: true } },
-  composer.let(
+// A warm-up is answered by the conductor alone (see ../real/composition-parts.js).
+module.exports = answeringWarmups(composer.let(
   {
     settings: { workflow: 'ml-inference', fanOut: ['classify-a', 'classify-b', 'classify-c'] },
     /** Each finished stage's { peakMemoryMB, work }. */
@@ -53,36 +50,11 @@ module.exports = composer.if(
     return result
   },
 
-  async function fanOut (params) {
-    const ow = require('openwhisk')({ ignore_certs: process.env.__OW_IGNORE_CERTS === 'true' })
-    const outcomes = await Promise.all(settings.fanOut.map((stage) =>
-      ow.actions.invoke({ name: `${settings.workflow}/${stage}`, params, blocking: true, result: true }).then(
-        (result) => ({ stage, result }),
-        (err) => ({ stage, err }))))
-    for (const o of outcomes) {
-      if (o.err !== undefined) {
-        const record = o.err && o.err.error
-        const result = record && record.response ? record.response.result : undefined
-        if (result && result.error !== undefined) return { error: result.error }
-        return { error: { code: 'branch-failed', message: `${settings.workflow}/${o.stage}: ${o.err && o.err.message ? o.err.message : JSON.stringify(o.err)}` } }
-      }
-      if (o.result === null || typeof o.result !== 'object') return { error: { code: 'branch-failed', message: `${settings.workflow}/${o.stage}: no result` } }
-      if (o.result.error !== undefined) return { error: o.result.error }
-    }
-    const branches = {}
-    for (const o of outcomes) branches[o.stage] = o.result
-    return { branches, carry: params.carry === undefined ? {} : params.carry }
-  },
-  // A let variable set after an await is not kept (composer saves them when the function returns its promise).
-  function keepBranches (params) {
-    for (const stage of settings.fanOut) seen[stage] = { peakMemoryMB: params.branches[stage].peakMemoryMB, work: params.branches[stage].work }
-    return params
-  },
+  ...fanOutSteps,
 
   'ml-inference/aggregate',
   function summarise (result) {
     seen.aggregate = { peakMemoryMB: result.peakMemoryMB, work: result.work }
     return Object.assign({}, result, { summary: { workflow: settings.workflow, stages: seen } })
   }
-)
-)
+))

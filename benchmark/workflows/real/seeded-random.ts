@@ -4,6 +4,7 @@
  * and edge a stage makes follows from its `seed` and the same seed gives the
  * same bytes (and the same sha256). Nothing here calls `Math.random`.
  */
+import { hashString } from '../../../src/core/rng';
 
 /** A seeded stream of random numbers. */
 export interface SeededRandom {
@@ -17,15 +18,8 @@ export interface SeededRandom {
   pick<T>(items: readonly T[]): T;
 }
 
-/** FNV-1a hash of a string to 32 bits: derives a sub-seed from a name (`deriveSeed(seed, 'classify-a')`). */
-export function hashString(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
+/** FNV-1a hash of a string to 32 bits (the project's): derives a sub-seed from a name (`deriveSeed(seed, 'classify-a')`). */
+export { hashString };
 
 /** A seed derived from `seed` and a label, so two uses of one seed draw independent streams. */
 export function deriveSeed(seed: number, label: string): number {

@@ -11,22 +11,12 @@ import { carryOf, intParam, type StageParams } from '../../real/stage-params';
 import type { Post } from '../../real/social-post';
 import { peakMemoryMB, sha256Hex, type StageResultBase } from '../../real/stage-result';
 import { BANNED_WORDS, WORDS } from '../../real/word-list';
-import { SOCIAL_NETWORK_DEFAULTS as D, SOCIAL_NETWORK_KEYS } from '../../real/workflow-inputs';
+import { SOCIAL_NETWORK_DEFAULTS as D, SOCIAL_NETWORK_KEYS, type SocialNetworkInput } from '../../real/workflow-inputs';
 
-/** The validated params of compose-post. */
-export interface ComposeInput {
-  readonly seed: number;
-  /** Words of text. */
-  readonly words: number;
-  /** Attached image size, pixels. */
-  readonly imageWidth: number;
-  readonly imageHeight: number;
-  /** Thumbnail box side, pixels. */
-  readonly thumbSize: number;
-  /** Users of the network (the author is one of 0 .. users - 1). */
-  readonly users: number;
+/** The validated params of compose-post: the workflow input's fields it reads (units there), and what it carries on. */
+export type ComposeInput = Pick<SocialNetworkInput, 'seed' | 'words' | 'imageWidth' | 'imageHeight' | 'thumbSize' | 'users'> & {
   readonly carry: Readonly<Record<string, unknown>>;
-}
+};
 
 /** What compose-post answers. */
 export interface ComposeResult extends StageResultBase {
