@@ -3,7 +3,7 @@
  * (`--workflow NAME|all`, `--qos tight|medium|loose|all`) or measured
  * profiles (`--profile FILE[,FILE...]`: each its own target, or with `--qos`
  * the levels by the same rule on the measured runs: a multiple of the p95 at
- * every stage's fastest measured configuration, see src/workflow/profile-qos.ts). One directory per workflow and
+ * every stage's largest measured configuration, see src/workflow/profile-qos.ts). One directory per workflow and
  * target with bo.json, bo.md and bo.svg; with more than one, a summary.md
  * and summary.json of the medians over them.
  */

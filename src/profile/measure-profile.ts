@@ -20,7 +20,7 @@
  *
  * The QoS target follows the modelled workflows' rule ({@link profileQosTarget}:
  * by default medium, 1.6 x the p95 end-to-end latency with every stage at its
- * fastest measured configuration, drawn from the measured runs),
+ * largest measured configuration, drawn from the measured runs),
  * so a measured profile is tuned against the same kind of target. No I/O:
  * the runner is a port.
  */
@@ -69,7 +69,7 @@ export interface ProfilePlan {
   readonly overheadMs: number;
   /** QoS percentile of the target, e.g. 95. */
   readonly percentile: number;
-  /** Target = this x the percentile at the fastest measured configurations (1.6: the modelled "medium"). */
+  /** Target = this x the percentile at the largest measured configurations (1.6: the modelled "medium"). */
   readonly targetFactor: number;
 }
 

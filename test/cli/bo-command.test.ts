@@ -60,12 +60,12 @@ describe('runBoCommand on a profile', () => {
     expect(readFileSync(join(out, 'bo.svg'), 'utf8')).toMatch(/^<svg/);
   });
 
-  it('with --qos, tunes each profile at each level, targets from its fastest measured configurations', async () => {
+  it('with --qos, tunes each profile at each level, targets from its largest measured configurations', async () => {
     expect(parseBoArgs(['--profile', 'a.json,b.json', '--qos', 'all'])).toMatchObject({ profiles: ['a.json', 'b.json'], profileLevels: true, levels: ['tight', 'medium', 'loose'] });
     const out = files.pathOf('levels');
     const file = files.write(JSON.stringify(profile));
     const { reports } = await runBoCommand({ workflows: [], levels: ['tight', 'loose'], profiles: [file], profileLevels: true, seeds: 1, methods: ['max-resources'], out }, () => undefined);
-    // Fastest: split at 1024 MB (median 152.5), extract at 2048 MB (102.5); the p95 of their sum over 1,000 draws is 160 + 110 = 270 ms at most.
+    // Largest: split at 1024 MB, extract at 2048 MB; the p95 of their sum over 1,000 draws is 160 + 110 = 270 ms at most.
     const targets = reports.map((r) => r.qos);
     expect(targets[0].percentile).toBe(95);
     expect(targets[0].targetMs).toBeLessThanOrEqual(Math.ceil((1.2 * 270) / 10) * 10);

@@ -69,7 +69,7 @@ describe('measureProfile', () => {
     expect(doc.measurements.find((m) => m.stage === 'b' && m.config.memoryMB === 256 && m.config.cpu === 1)?.latencyMs).toEqual([200, 200, 200]);
     expect(doc.measuredAt).toBe('2026-12-03T17:00:00.000Z');
     expect(doc.machine).toEqual({ cpus: 2, limits: 'cgroup-v1' });
-    // Target: 1.6 x (100 + 200 + 40 overhead) at the fastest configurations (1 core) = 544, rounded up to 550.
+    // Target: 1.6 x (100 + 200 + 40 overhead) at the largest configurations (256 MB, 1 core) = 544, rounded up to 550.
     expect(doc.qos).toEqual({ percentile: 95, targetMs: 550 });
     expect(parseProfile(doc).measurements).toHaveLength(8);
   });
@@ -93,8 +93,8 @@ describe('measureProfile', () => {
     await expect(measureProfile(plan(), new FakeRunner({ a: 100, b: 200 }, { a: 0, b: 0 }, { stage: 'b', memoryMB: 256 }), provenance)).rejects.toThrow('stage b at 256 MB, 0.5 cores failed: TypeError: boom');
   });
 
-  it('refuses a profile with a stage out of memory at every configuration (no target can be set)', async () => {
-    await expect(measureProfile(plan(), new FakeRunner({ a: 100, b: 200 }, { a: 0, b: 4096 }), provenance)).rejects.toThrow('no QoS target can be set: stage b: every measured configuration ran out of memory; measure larger memory');
+  it('refuses a profile with a stage out of memory at its largest configuration (no target can be set)', async () => {
+    await expect(measureProfile(plan(), new FakeRunner({ a: 100, b: 200 }, { a: 0, b: 4096 }), provenance)).rejects.toThrow('no QoS target can be set: stage b: ran out of memory at its largest configuration (256 MB, 1 cores); measure larger memory');
   });
 
   it.each<[string, Partial<ProfilePlan>, string]>([
