@@ -18,9 +18,10 @@ import { LiveRuntime, type LiveRuntimeOptions } from '../runtime/live-runtime';
 import { liveSessionMarkdown, runLiveSession, type LiveSessionReport } from '../runtime/live-session';
 import { LIVE_MAX_LIMITS, LIVE_SPACE, liveWorkflowsFromProfiles } from '../runtime/live-workflows';
 import { parsePositiveInt, parseSeed, UsageError } from './parse-options';
+import type { QosLevel } from '../../benchmark/workflows/modelled-workflow';
 
 /** Defaults of `npm start -- --live`: ten trace minutes at twice real speed (5 minutes a run), a light load for 2 cores. */
-export const LIVE_DEFAULTS = { minutes: '0:10', speedup: 2, maxUsers: 8, pacingS: 15, probeWindowS: 60, functionCount: 3, ratePerMinute: 3 } as const;
+export const LIVE_DEFAULTS = { minutes: '0:10', speedup: 2, maxUsers: 8, pacingS: 15, probeWindowS: 60, functionCount: 3, ratePerMinute: 3, qos: 'loose' } as const;
 
 /**
  * The default driving functions of a live run: the {@link LIVE_DEFAULTS}.functionCount
@@ -51,6 +52,8 @@ export const LIVE_OPTIONS_HELP = `start --live options (the real workflows, for 
   --max-users N       ceiling on Locust's users (default ${LIVE_DEFAULTS.maxUsers}: 2 cores)
   --pacing S          seconds between one user's requests (default ${LIVE_DEFAULTS.pacingS})
   --probe-window S    bo-step's probe window, seconds (default ${LIVE_DEFAULTS.probeWindowS})
+  --qos LEVEL         the workflows' targets: tight, medium or loose (1.2, 1.6, 2.5 x the p95 at the
+                      largest configurations of benchmark/profiles/<workflow>.json; default ${LIVE_DEFAULTS.qos})
   --no-compare        skip the baseline run (openwhisk-default + max-resources)
   --seed S            seed (default 1)
   --out DIR           where live.json and live.md go (default reports/live)
@@ -66,6 +69,7 @@ export interface LiveCommand {
   readonly maxUsers: number;
   readonly pacingS: number;
   readonly probeWindowMs: number;
+  readonly qos: QosLevel;
   readonly compare: boolean;
   readonly seed: number;
   readonly out: string;
@@ -75,6 +79,11 @@ function positiveNumber(flag: string, text: string): number {
   const x = Number(text);
   if (text.trim() === '' || !Number.isFinite(x) || x <= 0) throw new UsageError(`${flag}: expected a finite number > 0, found ${JSON.stringify(text)}`);
   return x;
+}
+
+function parseLevel(text: string): QosLevel {
+  if (text === 'tight' || text === 'medium' || text === 'loose') return text;
+  throw new UsageError(`--qos: expected tight, medium or loose, found ${JSON.stringify(text)}`);
 }
 
 /** Parses `start --live`'s arguments (`--live` itself included). @throws UsageError naming the bad value */
@@ -92,6 +101,7 @@ export function parseLiveArgs(args: readonly string[]): LiveCommand {
       'max-users': { type: 'string' },
       pacing: { type: 'string' },
       'probe-window': { type: 'string' },
+      qos: { type: 'string' },
       'no-compare': { type: 'boolean' },
       seed: { type: 'string' },
       out: { type: 'string' },
@@ -105,6 +115,7 @@ export function parseLiveArgs(args: readonly string[]): LiveCommand {
     maxUsers: values['max-users'] === undefined ? LIVE_DEFAULTS.maxUsers : parsePositiveInt('--max-users', values['max-users']),
     pacingS: values.pacing === undefined ? LIVE_DEFAULTS.pacingS : positiveNumber('--pacing', values.pacing),
     probeWindowMs: 1000 * (values['probe-window'] === undefined ? LIVE_DEFAULTS.probeWindowS : positiveNumber('--probe-window', values['probe-window'])),
+    qos: parseLevel(values.qos ?? LIVE_DEFAULTS.qos),
     compare: values['no-compare'] !== true,
     seed: values.seed === undefined ? 1 : parseSeed('--seed', values.seed),
     out: values.out ?? join('reports', 'live'),
@@ -136,6 +147,8 @@ export interface LiveWorld {
   readonly log: (line: string) => void;
   readonly probeWindowMs?: number;
   readonly seed?: number;
+  /** The workflows' QoS level (default medium: the profiles' own targets). */
+  readonly qos?: QosLevel;
 }
 
 /** The live runtime's options for the repository's manifests, bundles and committed profiles (without `managed`). */
@@ -147,7 +160,7 @@ export async function liveRuntimeOptions(w: LiveWorld): Promise<Omit<LiveRuntime
     deploymentPath: join(w.repo, 'manifests', 'deployment.yaml'),
     workflowsManifestPath: join(w.repo, 'manifests', 'workflows.yaml'),
     bundleDir: join(w.repo, 'dist', 'actions'),
-    workflows: await liveWorkflowsFromProfiles(w.repo, workflowNames),
+    workflows: await liveWorkflowsFromProfiles(w.repo, workflowNames, w.qos ?? 'medium'),
     ...(couchDbUrl === undefined || couchDbUrl === '' ? {} : { couchDbUrl }),
     storage: { kind: 'memory' },
     startLimits: LIVE_MAX_LIMITS,
@@ -183,7 +196,7 @@ export async function runLiveCommand(cmd: LiveCommand, w: LiveWorld): Promise<{ 
     w.log(`driving functions: rows ${functions} of ${all.trace.source}`);
   }
   const chosen = functions;
-  const runtime = await liveRuntimeOptions({ ...w, probeWindowMs: cmd.probeWindowMs, seed: cmd.seed });
+  const runtime = await liveRuntimeOptions({ ...w, probeWindowMs: cmd.probeWindowMs, seed: cmd.seed, qos: cmd.qos });
   const report = await runLiveSession({
     runtime,
     compare: cmd.compare,

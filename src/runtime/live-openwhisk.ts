@@ -15,6 +15,14 @@ import { generateAuthKey } from '../local-openwhisk/ids';
 import { startLocalOpenWhisk, type LocalOpenWhisk } from '../local-openwhisk/local-openwhisk-server';
 import { RoutingInvoker } from '../local-openwhisk/routing-invoker';
 
+/**
+ * Memory the workflows' processes may reserve together by their limits, MB:
+ * 20 GB of this 24 GB machine. OpenWhisk reserves a container's limit, not
+ * its use; at 8 GB the 16 stage actions at 1,024 MB could not each keep one
+ * warm process, and most activations of a first live run started cold.
+ */
+export const LIVE_USER_MEMORY_MB = 20_480;
+
 /** Options of {@link startLiveOpenWhisk}. */
 export interface LiveOpenWhiskOptions {
   /** Packages whose actions run under cgroup limits (the workflows'). */
@@ -23,7 +31,7 @@ export interface LiveOpenWhiskOptions {
   readonly limits?: 'cgroup' | 'none';
   /** How long an idle process is kept warm, ms (default 600,000: OpenWhisk's 10 minutes). */
   readonly keepAliveMs?: number;
-  /** Memory the limited processes may hold together, MB (default 8,192). */
+  /** Memory the limited processes may hold together by their limits, MB (default {@link LIVE_USER_MEMORY_MB}). */
   readonly userMemoryMB?: number;
   /** Seed of the activation ids. */
   readonly seed: number;
@@ -51,7 +59,7 @@ export async function startLiveOpenWhisk(o: LiveOpenWhiskOptions): Promise<LiveO
     limits: o.limits ?? 'cgroup',
     warn: o.warn,
     keepAliveMs: o.keepAliveMs ?? 600_000,
-    userMemoryMB: o.userMemoryMB ?? 8192,
+    userMemoryMB: o.userMemoryMB ?? LIVE_USER_MEMORY_MB,
   });
   const plain = new ChildProcessInvoker({ clock: realClock, env });
   const invoker = new RoutingInvoker([{ when: (a) => a.packageName !== undefined && o.limitedPackages.has(a.packageName), invoker: limited }], plain);

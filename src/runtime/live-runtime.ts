@@ -30,6 +30,7 @@ import { openStore, type Store } from '../store/store';
 import type { Axis, Prices, QosTarget, StageConfig, StageSpec } from '../workflow/workflow-types';
 import { BO_STEP_TRIGGER, MANAGER_PACKAGE, SCHEDULER_TRIGGER, type RuntimeAccess } from './local-runtime';
 import { startLiveOpenWhisk, type LiveOpenWhisk } from './live-openwhisk';
+import { ruleActivationIds, ruleResults } from './rule-results';
 import { summariseLiveWorkflow, type LiveWorkflowSummary } from './live-workflow-summary';
 
 /** A workflow the live runtime runs and manages (its package is named as the workflow). */
@@ -75,7 +76,7 @@ export interface LiveRuntimeOptions {
   readonly limits?: 'cgroup' | 'none';
   /** How long an idle process is kept warm, ms (default 600,000: OpenWhisk's 10 minutes). */
   readonly keepAliveMs?: number;
-  /** Memory the workflows' processes may hold together, MB (default 8,192). */
+  /** Memory the workflows' processes may reserve together by their limits, MB (default `LIVE_USER_MEMORY_MB`, 20,480). */
   readonly userMemoryMB?: number;
   /** Probe window of bo-step, ms (default 60,000). */
   readonly probeWindowMs?: number;
@@ -113,6 +114,8 @@ export interface LiveRunReport {
   readonly firstFailure: string | null;
   /** Each stage's limits at the end. */
   readonly finalLimits: Readonly<Record<string, Readonly<Record<string, StageConfig>>>>;
+  /** Per workflow: probe windows bo-step stored as observations, and its search's phase at the end (null: no search). */
+  readonly search: Readonly<Record<string, { readonly observations: number; readonly phase: string | null }>>;
 }
 
 /** The workflows' processes over the run. */
@@ -318,8 +321,9 @@ export class LiveRuntime {
 
   /** What the run measured since {@link start}, from the activation records and the invoker. */
   async report(): Promise<LiveRunReport> {
-    const { platform, workflowInvoker } = this.live;
+    const { platform, workflowInvoker, store } = this.live;
     const toMs = Date.now();
+    const search: Record<string, { observations: number; phase: string | null }> = {};
     const workflows: LiveWorkflowSummary[] = [];
     const finalLimits: Record<string, Record<string, StageConfig>> = {};
     for (const w of this.options.workflows) {
@@ -333,6 +337,7 @@ export class LiveRuntime {
       }
       // A composition's top-level record is the one without a cause (its conductor runs are recorded too).
       workflows.push(summariseLiveWorkflow(w.name, w.qos, w.prices, entry.filter(isTopLevel), stages, cpuOfMemory));
+      search[w.name] = { observations: (await store.observations.forWorkflow(w.name)).length, phase: (await store.searchStates.get(w.name))?.doc.phase ?? null };
     }
     const stats = workflowInvoker.stats();
     const scheduler = this.ticks.filter((t) => t.trigger === SCHEDULER_TRIGGER);
@@ -356,6 +361,7 @@ export class LiveRuntime {
       failedBoStepTicks: bo.filter((t) => t.failure !== null).length,
       firstFailure: this.ticks.find((t) => t.failure !== null)?.failure ?? null,
       finalLimits,
+      search,
     };
   }
 
@@ -382,37 +388,11 @@ function isTopLevel(a: { annotations: readonly { key: string; value: unknown }[]
 
 /** Waits until every action the trigger activation's rules started has ended; their results and the first error, or null. */
 async function waitForRules(server: LocalOpenWhisk, triggerId: string, deadlineMs: number): Promise<{ results: unknown[]; failure: string | null }> {
-  const trigger = server.controller.getActivation(triggerId);
-  const ids: string[] = [];
-  for (const line of trigger.logs) {
-    try {
-      const entry: unknown = JSON.parse(line);
-      if (typeof entry === 'object' && entry !== null && 'activationId' in entry && typeof entry.activationId === 'string') ids.push(entry.activationId);
-    } catch {
-      continue;
-    }
+  const ids = ruleActivationIds(server, triggerId);
+  for (;;) {
+    const r = ruleResults(server, ids);
+    if (r.pending.length === 0) return { results: r.results, failure: r.failure };
+    if (Date.now() > deadlineMs) return { results: r.results, failure: `activation ${r.pending[0]} had not ended by the tick's deadline` };
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  let failure: string | null = null;
-  const results: unknown[] = [];
-  for (const id of ids) {
-    for (;;) {
-      const a = server.controller.findActivation(id);
-      if (a !== undefined) {
-        results.push(a.response.result);
-        if (!a.response.success && failure === null) failure = errorOf(a.response.result) ?? a.response.status;
-        break;
-      }
-      if (Date.now() > deadlineMs) return { results, failure: `activation ${id} had not ended by the tick's deadline` };
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-  }
-  return { results, failure };
-}
-
-function errorOf(result: unknown): string | null {
-  if (typeof result === 'object' && result !== null && 'error' in result) {
-    const e = result.error;
-    return typeof e === 'string' ? e : JSON.stringify(e) ?? 'error';
-  }
-  return null;
 }

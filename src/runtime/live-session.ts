@@ -100,7 +100,9 @@ export function liveSessionMarkdown(r: LiveSessionReport): string {
   lines.push('Limits at the end of the managed run:');
   lines.push('');
   for (const [wf, stages] of Object.entries(r.managed.report.finalLimits)) {
-    lines.push(`- ${wf}: ${Object.entries(stages).map(([s, c]) => `${s} ${c.memoryMB} MB / ${Number(c.cpu.toFixed(2))} cores`).join(', ')}`);
+    const search = r.managed.report.search[wf];
+    const tuned = search === undefined ? '' : ` (${search.observations} probe windows observed, search ${search.phase ?? 'not started'})`;
+    lines.push(`- ${wf}${tuned}: ${Object.entries(stages).map(([s, c]) => `${s} ${c.memoryMB} MB / ${Number(c.cpu.toFixed(2))} cores`).join(', ')}`);
   }
   if (r.managed.report.firstFailure !== null) lines.push(`\nFirst failed tick: ${r.managed.report.firstFailure}`);
   lines.push(`\nWall time: ${r.wallSeconds.toFixed(0)} s.`);

@@ -9,6 +9,7 @@ describe('parseLiveArgs', () => {
       maxUsers: 8,
       pacingS: 15,
       probeWindowMs: 60_000,
+      qos: 'loose',
       compare: true,
       seed: 1,
       out: join('reports', 'live'),
@@ -16,7 +17,7 @@ describe('parseLiveArgs', () => {
   });
 
   it('reads every option', () => {
-    expect(parseLiveArgs(['--live', '--trace', 't.csv', '--functions', '3,4', '--minutes', '5:8', '--speedup', '4', '--max-users', '2', '--pacing', '3', '--probe-window', '30', '--no-compare', '--seed', '9', '--out', 'o'])).toEqual({
+    expect(parseLiveArgs(['--live', '--trace', 't.csv', '--functions', '3,4', '--minutes', '5:8', '--speedup', '4', '--max-users', '2', '--pacing', '3', '--probe-window', '30', '--qos', 'tight', '--no-compare', '--seed', '9', '--out', 'o'])).toEqual({
       trace: 't.csv',
       functions: '3,4',
       minutes: '5:8',
@@ -24,6 +25,7 @@ describe('parseLiveArgs', () => {
       maxUsers: 2,
       pacingS: 3,
       probeWindowMs: 30_000,
+      qos: 'tight',
       compare: false,
       seed: 9,
       out: 'o',
@@ -37,6 +39,7 @@ describe('parseLiveArgs', () => {
     ['a bad minute range', ['--minutes', '9:3'], /--minutes/],
     ['a bad function spec', ['--functions', 'top:0'], /--functions/],
     ['an unknown option', ['--run-time', '30'], /Unknown option '--run-time'/],
+    ['an unknown QoS level', ['--qos', 'strict'], /--qos: expected tight, medium or loose, found "strict"/],
   ])('rejects %s before anything starts', (_what, args, message) => {
     expect(() => parseLiveArgs(['--live', ...args])).toThrow(message);
   });

@@ -159,6 +159,7 @@ live('the live runtime', () => {
     expect(report.processes.outOfMemoryKills).toBe(1);
     expect(report.schedulerTicks).toBe(1);
     expect(report.boStepTicks).toBe(1);
+    expect(report.search['social-network'].phase).not.toBeNull();
   }, 60_000);
 
   it('stops every process and cgroup it started', async () => {

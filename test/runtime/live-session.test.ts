@@ -16,6 +16,7 @@ function run(managed: boolean, limitsEnforced: boolean, over: number): LiveSessi
       failedBoStepTicks: 0,
       firstFailure: null,
       finalLimits: { 'social-network': { 'compose-post': { memoryMB: 256, cpu: 0.5 } } },
+      search: { 'social-network': { observations: 4, phase: 'exploring' } },
     },
   };
 }
@@ -28,7 +29,7 @@ describe('liveSessionMarkdown', () => {
     expect(md).toContain('| social-network | aquatope | 40 | 0 | 700 ms | 1200 ms / 1390 ms | 5.0% | 25.00 | 4 | 0 |');
     expect(md).toContain('| social-network | openwhisk-default + max-resources | 40 | 0 | 700 ms | 1200 ms / 1390 ms | 0.0% | 25.00 | 4 | 0 |');
     expect(md).toContain('| aquatope | 40 | 0 | 5 | 155 | 2 | 12.3 | 0 | 5 (0) | 5 (0) |');
-    expect(md).toContain('- social-network: compose-post 256 MB / 0.5 cores');
+    expect(md).toContain('- social-network (4 probe windows observed, search exploring): compose-post 256 MB / 0.5 cores');
   });
 
   it('marks the numbers UNLIMITED when either run had no cgroups', () => {
