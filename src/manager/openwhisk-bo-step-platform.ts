@@ -3,6 +3,12 @@
  * activations in a window (full records, so a failure's cause is known), and
  * limit updates.
  *
+ * A run's time is the activation's duration less its init time: OpenWhisk
+ * counts a cold start's init in the duration, but a cold start is the pool's
+ * doing, not the configuration's (after every limits change the first runs
+ * start new containers), and the profiles the tuners are benched on time
+ * warm runs too.
+ *
  * An activation ran out of memory when it failed and its error says so
  * (OpenWhisk: "The action exhausted its memory and was aborted."). Its peak
  * memory is read from the result's `peakMemoryMB` when the action reports it
@@ -33,8 +39,9 @@ function peakOf(result: unknown): number | undefined {
 
 /** An activation record as the tick sees it; undefined when it has not ended (no duration yet). */
 export function toStageActivation(a: ActivationInfo): StageActivation | undefined {
-  const durationMs = a.duration ?? (a.end === undefined ? undefined : a.end - a.start);
-  if (durationMs === undefined) return undefined;
+  const totalMs = a.duration ?? (a.end === undefined ? undefined : a.end - a.start);
+  if (totalMs === undefined) return undefined;
+  const durationMs = Math.max(0, totalMs - (a.initTimeMs ?? 0));
   const success = a.response?.success ?? a.statusCode === 0;
   const result = a.response?.result;
   const peak = peakOf(result);
