@@ -80,7 +80,10 @@ live('aquatope load against the live local runtime', () => {
     expect(atStop?.schedulerTicks).toBeGreaterThanOrEqual(1);
     expect(atStop?.failedSchedulerTicks).toBe(0);
     expect(atStop?.boStepTicks).toBeGreaterThanOrEqual(1);
-    expect(atStop?.workflows[0].invocations).toBe(summary.aggregated.requests);
+    // Locust counts the requests that ended before it stopped; a user's last one may still reach the runtime (at most one per user, 2 here).
+    const invocations = atStop?.workflows[0].invocations ?? 0;
+    expect(invocations).toBeGreaterThanOrEqual(summary.aggregated.requests);
+    expect(invocations).toBeLessThanOrEqual(summary.aggregated.requests + 2);
 
     const startedPids = [...seen].filter((p) => !before.has(p));
     expect(startedPids.length).toBeGreaterThan(3);
