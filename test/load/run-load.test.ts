@@ -18,6 +18,18 @@ import { azure2019Csv, closedPort, isAlive, processesMentioning, startInProcessW
 import { describeWithTool } from '../support/debian-tools';
 const describeTool = describeWithTool('locust');
 
+/**
+ * Whether `pid` is gone within 3 s: a process sent SIGTERM or SIGKILL with its
+ * group ends a moment after the call that signalled it returns.
+ */
+async function goneWithin(pid: number): Promise<boolean> {
+  for (let waited = 0; waited < 3000; waited += 50) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return !isAlive(pid);
+}
+
 const dir = tempDir('aquatope-run-load-');
 const trace = join(dir, 'trace.csv');
 const marker = join(dir, 'locust-started');
@@ -176,8 +188,8 @@ describeTool('running locust', () => {
     expect(Date.now() - started).toBeLessThan(10_000);
     const pid = Number(readFileSync(join(dir, 'sleeper.pid'), 'utf8'));
     const child = Number(readFileSync(join(dir, 'sleeper-child.pid'), 'utf8'));
-    expect(isAlive(pid)).toBe(false);
-    expect(isAlive(child)).toBe(false);
+    expect(await goneWithin(pid)).toBe(true);
+    expect(await goneWithin(child)).toBe(true);
     expect(stop).toHaveBeenCalledTimes(1);
   }, 20_000);
 
@@ -199,8 +211,8 @@ describeTool('running locust', () => {
     const code = await runLoadCommand(argv, deps({ startRuntime, locustPath: sleeperLocust, interrupts, onLocustStarted, killGraceMs: 500 }));
     expect(code).toBe(130);
     expect(logs.join('\n')).toMatch(/interrupted after .* s: locust and the runtime were stopped/);
-    expect(isAlive(Number(readFileSync(join(dir, 'sleeper.pid'), 'utf8')))).toBe(false);
-    expect(isAlive(Number(readFileSync(join(dir, 'sleeper-child.pid'), 'utf8')))).toBe(false);
+    expect(await goneWithin(Number(readFileSync(join(dir, 'sleeper.pid'), 'utf8')))).toBe(true);
+    expect(await goneWithin(Number(readFileSync(join(dir, 'sleeper-child.pid'), 'utf8')))).toBe(true);
     expect(stop).toHaveBeenCalledTimes(1);
   }, 20_000);
 
@@ -243,7 +255,7 @@ describeTool('running locust', () => {
     await expect(run).rejects.toThrow(LoadInterruptedError);
     expect(Date.now() - started).toBeLessThan(12_000);
     expect(locustPid).toBeGreaterThan(0);
-    expect(isAlive(locustPid)).toBe(false);
+    expect(await goneWithin(locustPid)).toBe(true);
     expect(processesMentioning(join(dir, 'out'))).toEqual([]);
     expect(stop).toHaveBeenCalledTimes(1);
     expect(logs.some((l) => l.includes('Shape test updating to'))).toBe(true);
