@@ -68,10 +68,15 @@ withCgroups('runProfile under real cgroup limits', () => {
     const profile = parseProfile(doc);
     expect(profile.stages.map((s) => s.name)).toEqual(['compose-post', 'text-filter', 'social-graph', 'store-post']);
     expect(profile.measurements).toHaveLength(8);
+    // Small inputs: a warm run may take under a millisecond (activation durations are whole ms).
     for (const m of profile.measurements) {
       expect(m.runs).toHaveLength(2);
-      for (const r of m.runs) expect(r.latencyMs).toBeGreaterThan(0);
+      for (const r of m.runs) {
+        expect(Number.isFinite(r.latencyMs) && r.latencyMs >= 0).toBe(true);
+        expect(r.peakMemoryMB).toBeGreaterThan(0);
+      }
     }
+    expect(profile.measurements.reduce((sum, m) => sum + m.runs.reduce((t, r) => t + r.latencyMs, 0), 0)).toBeGreaterThan(0);
     expect(doc.machine['limits']).toMatch(/^cgroup v1/);
     expect(doc.machine['cpus']).toBeGreaterThan(0);
     expect(Date.parse(doc.measuredAt)).toBeGreaterThan(Date.parse('2026-01-01'));
