@@ -70,6 +70,9 @@ export interface BuiltComposition extends BuiltAction {
   annotations: Annotation[];
 }
 
+/** How every action and stage is bundled: Node 20, CommonJS, minified, every dependency inlined. */
+const BUNDLE_OPTIONS = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', minify: true, logLevel: 'warning' } as const;
+
 /** The `package.json` every zip carries: the nodejs runtime `require`s its `main`. */
 export const ZIP_PACKAGE_JSON = `${JSON.stringify({ main: 'index.js' })}\n`;
 
@@ -135,12 +138,7 @@ export async function buildActions(options: BuildOptions): Promise<BuiltAction[]
     absWorkingDir: options.rootDir,
     entryPoints: sources.map((s) => ({ in: s.entry, out: `${s.name}/index` })),
     outdir: actionsOut,
-    bundle: true,
-    platform: 'node',
-    target: 'node20',
-    format: 'cjs',
-    minify: true,
-    logLevel: 'warning',
+    ...BUNDLE_OPTIONS,
     // src/adapters/tfjs-backend.ts resolves the installed wasm package only when the wasm files are not
     // beside the bundle (running from source); in a bundle they always are (actions/forecaster/bundle.json).
     logOverride: { 'require-resolve-not-external': 'silent' },
@@ -255,12 +253,7 @@ export async function buildWorkflows(options: WorkflowBuildOptions): Promise<Bui
       absWorkingDir: options.rootDir,
       entryPoints: stages.map(({ workflow, stage }) => ({ in: stage.entry, out: `${workflow}/${stage.name}/index` })),
       outdir: out,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      minify: true,
-      logLevel: 'warning',
+      ...BUNDLE_OPTIONS,
     });
   }
   const built: BuiltWorkflow[] = [];
