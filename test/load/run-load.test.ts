@@ -12,7 +12,7 @@ import { parseActivationQuery } from '../../src/local-openwhisk/list-query';
 import { LoadInterruptedError, LoadRunError, LoadValidationError } from '../../src/load/load-errors';
 import { parseLoadArgs } from '../../src/load/load-options';
 import { CONVERTED_TRACE_FILE } from '../../src/load/load-trace';
-import { findLocust } from '../../src/load/locust-process';
+import { DEFAULT_KILL_GRACE_MS, findLocust } from '../../src/load/locust-process';
 import { processInterrupts, runLoad, type InterruptSource, type LoadDeps, type RuntimeHandle } from '../../src/load/run-load';
 import { azure2019Csv, closedPort, isAlive, processesMentioning, startInProcessWorkflowHost, tempDir, writeScript, type WorkflowHost } from './load-fixtures';
 import { describeWithTool } from '../support/debian-tools';
@@ -244,22 +244,35 @@ describeTool('running locust', () => {
       },
     };
     let locustPid = 0;
-    const started = Date.now();
+    let firedAt = 0;
+    const timers: NodeJS.Timeout[] = [];
+    const interrupt = (): void => {
+      if (firedAt !== 0) return;
+      firedAt = Date.now();
+      fire();
+    };
+    // The interrupt comes once locust has started its shape (it takes a few
+    // seconds to import on a loaded machine), or after 12 s if it never does.
     const run = runLoad(options(['--speedup', '1']), {
       ...deps({ startRuntime, interrupts, locustPath: '/usr/bin/locust', env: { PATH: '/usr/bin:/bin', HOME: dir } }),
+      log: (line) => {
+        logs.push(line);
+        if (line.includes('Shape test updating to')) timers.push(setTimeout(interrupt, 500));
+      },
       onLocustStarted: (pid) => {
         locustPid = pid;
-        setTimeout(() => fire(), 2500);
+        timers.push(setTimeout(interrupt, 12_000));
       },
     });
     await expect(run).rejects.toThrow(LoadInterruptedError);
-    expect(Date.now() - started).toBeLessThan(12_000);
+    timers.forEach((t) => clearTimeout(t));
+    expect(logs.some((l) => l.includes('Shape test updating to'))).toBe(true);
+    expect(Date.now() - firedAt).toBeLessThan(DEFAULT_KILL_GRACE_MS + 5000);
     expect(locustPid).toBeGreaterThan(0);
     expect(await goneWithin(locustPid)).toBe(true);
     expect(processesMentioning(join(dir, 'out'))).toEqual([]);
     expect(stop).toHaveBeenCalledTimes(1);
-    expect(logs.some((l) => l.includes('Shape test updating to'))).toBe(true);
-  }, 20_000);
+  }, 40_000);
 
   it('subscribes to SIGINT and SIGTERM while running and lets go afterwards', () => {
     const before = [process.listenerCount('SIGINT'), process.listenerCount('SIGTERM')];
