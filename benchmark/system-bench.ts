@@ -15,9 +15,10 @@
  * - Activations: an invocation's stage runs are drawn at the deployed
  *   configuration; each stage's activation arrives when its predecessors would
  *   have finished without start delays. The simulator then gives each
- *   activation's start delay (cold start, stem cell or warm start, queueing);
- *   the end-to-end latency is the critical path over run time + start delay
- *   per stage plus the composition overhead (delays add along the DAG; an
+ *   activation's delay: from its arrival to its end, less its run (queueing,
+ *   the cold, stem-cell or warm start, and any slowdown on a shared invoker);
+ *   the end-to-end latency is the critical path over run time + delay per
+ *   stage plus the composition overhead (delays add along the DAG; an
  *   approximation: a stage's actual arrival would also shift by its
  *   predecessors' delays, which changes which containers are idle by then).
  * - Cost: execution (every run at its limits, {@link stageCost}) plus idle
@@ -201,12 +202,15 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       forecastSeed: input.seed,
       forecastMemo: input.forecaster === undefined ? undefined : new ForecastMemo(input.forecaster, input.seed),
     };
+    // What each activation added to its stage's run: the time from its arrival to its end, less its run at
+    // the configuration. That is the queueing wait, the start (cold 800 ms, stem cell or warm) and any
+    // slowdown from a shared invoker's CPU.
     const delay = new Float64Array(activations.length);
     const observer: SimObserver = {
-      onStart: (activation, _fn, _kind, _container, _invoker, nowMs) => {
-        delay[activation] = nowMs - schedule.timeMs[activation];
+      onStart: () => undefined,
+      onEnd: (activation, _fn, _container, nowMs) => {
+        delay[activation] = Math.max(0, nowMs - schedule.timeMs[activation] - schedule.durationMs[activation]);
       },
-      onEnd: () => undefined,
       onIdle: () => undefined,
       onRemove: () => undefined,
     };

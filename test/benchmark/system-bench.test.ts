@@ -47,6 +47,24 @@ describe('runSystemBench', () => {
     expect(none.violationRate).toBeLessThan(0.05);
   });
 
+  it('adds each cold start to the latency: at a 2,200 ms target the warm pool meets it, a pool without keep-alive misses it on most invocations', () => {
+    const tight = { ...chain, qos: { percentile: 95, targetMs: 2200 } };
+    const [keepAlive, none] = runSystemBench({
+      trace,
+      workflows: [tight],
+      combinations: [
+        { policy: 'openwhisk-default', method: 'max-resources' },
+        { policy: 'fixed-0.01', method: 'max-resources' },
+      ],
+      cluster: clusterConfig(),
+      seed: 3,
+    }).rows;
+    // Only the first invocations (both containers cold) miss with the 10-minute keep-alive.
+    expect(keepAlive.violationRate).toBeLessThan(0.01);
+    // Two cold starts (2 x 800 ms) on the path do not fit; one usually does not either.
+    expect(none.violationRate).toBeGreaterThan(0.8);
+  });
+
   it('renders a table row per combination', () => {
     expect(systemMarkdown(report)).toContain('| fixed-0.01 + max-resources | 600 |');
   });
