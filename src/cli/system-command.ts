@@ -6,7 +6,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSystemBench, SYSTEM_COMBINATIONS, systemMarkdown, type SystemReport } from '../../benchmark/system-bench';
+import { runSystemBench, SYSTEM_COMBINATIONS, systemMarkdown, type SystemCombination, type SystemReport } from '../../benchmark/system-bench';
+import { validatePolicyNames } from '../pool/policy-registry';
+import { isMethodName, METHOD_NAMES } from '../tuning/method-registry';
 import { lookupWorkflow, workflowNames } from '../../benchmark/workflows';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
@@ -22,8 +24,46 @@ export const SYSTEM_OPTIONS_HELP = `bench system options:
   --minutes A:B       minutes of the trace (default: all, the synthetic day is 1,440)
   --seed S            seed of the synthetic trace and of every draw (default 1)
   --model DIR         forecaster of the aquatope@<risk> policy (default: the committed models/default)
+  --combinations L    comma-separated POLICY+METHOD[@pPERCENTILE] (default: the four of issue 4,
+                      ${SYSTEM_COMBINATIONS.map(combinationName).join(', ')})
   --out DIR           where system.json and system.md go (default reports/system)
 `;
+
+/** A combination as the bench names it: POLICY+METHOD, with @pPERCENTILE when the method tunes for its own. */
+export function combinationName(c: SystemCombination): string {
+  return `${c.policy}+${c.method}${c.tunePercentile === undefined ? '' : `@p${c.tunePercentile}`}`;
+}
+
+/**
+ * Parses `--combinations`: comma-separated POLICY+METHOD[@pPERCENTILE], for
+ * example `aquatope@0.99+aquatope@p99.9,openwhisk-default+max-resources`.
+ * @throws UsageError naming the bad entry: no `+`, an unknown policy or method,
+ *   a percentile outside (0, 100).
+ */
+export function parseCombinations(text: string): SystemCombination[] {
+  const entries = text.split(',').map((e) => e.trim());
+  if (entries.some((e) => e === '')) throw new UsageError(`--combinations: empty entry in "${text}"`);
+  return entries.map((entry) => {
+    const plus = entry.lastIndexOf('+');
+    if (plus <= 0 || plus === entry.length - 1) throw new UsageError(`--combinations: "${entry}" is not POLICY+METHOD[@pPERCENTILE]`);
+    const policy = entry.slice(0, plus);
+    const [method, percentileText, ...rest] = entry.slice(plus + 1).split('@');
+    try {
+      validatePolicyNames([policy]);
+    } catch (e) {
+      throw new UsageError(`--combinations: "${entry}": ${e instanceof Error ? e.message : String(e)}`);
+    }
+    if (!isMethodName(method)) throw new UsageError(`--combinations: "${entry}": unknown method "${method}"; known: ${METHOD_NAMES.join(', ')}`);
+    if (rest.length > 0) throw new UsageError(`--combinations: "${entry}" has more than one @`);
+    if (percentileText === undefined) return { policy, method };
+    const pct = /^p(\d+(\.\d+)?)$/.exec(percentileText);
+    const percentile = pct === null ? NaN : Number(pct[1]);
+    if (!(percentile > 0 && percentile < 100)) {
+      throw new UsageError(`--combinations: "${entry}": the tuning percentile must be p<number> strictly between 0 and 100, got "${percentileText}"`);
+    }
+    return { policy, method, tunePercentile: percentile };
+  });
+}
 
 /** Runs `bench system` with `args`; returns the report and where it went. */
 export async function runSystemCommand(args: readonly string[], log: (line: string) => void): Promise<{ report: SystemReport; out: string }> {
@@ -31,10 +71,11 @@ export async function runSystemCommand(args: readonly string[], log: (line: stri
     args: [...args],
     strict: true,
     allowPositionals: true,
-    options: { trace: { type: 'string' }, minutes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, functions: { type: 'string' } },
+    options: { combinations: { type: 'string' }, trace: { type: 'string' }, minutes: { type: 'string' }, seed: { type: 'string' }, model: { type: 'string' }, out: { type: 'string' }, functions: { type: 'string' } },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const seed = values.seed === undefined ? 1 : parseSeed('--seed', values.seed);
+  const combinations = values.combinations === undefined ? SYSTEM_COMBINATIONS : parseCombinations(values.combinations);
   const loaded = await loadWorkload({
     trace: values.trace,
     seed,
@@ -47,7 +88,7 @@ export async function runSystemCommand(args: readonly string[], log: (line: stri
   const report = runSystemBench({
     trace: loaded.workload,
     workflows: workflowNames.map((n) => lookupWorkflow(n)),
-    combinations: SYSTEM_COMBINATIONS,
+    combinations,
     cluster: clusterConfig(),
     seed,
     forecaster,

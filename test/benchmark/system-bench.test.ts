@@ -63,6 +63,24 @@ describe('runSystemBench', () => {
     expect(keepAlive.violationRate).toBeLessThan(0.01);
     // Two cold starts (2 x 800 ms) on the path do not fit; one usually does not either.
     expect(none.violationRate).toBeGreaterThan(0.8);
+    // Every miss of both comes from a start: the configuration itself fits the target.
+    expect(keepAlive.violationsWithInitShare).toBe(1);
+    expect(none.violationsWithInitShare).toBe(1);
+  });
+
+  it('blames the configuration, not the pool, when the run time alone is over target', () => {
+    const impossible = { ...chain, qos: { percentile: 95, targetMs: 10 } };
+    const [row] = runSystemBench({
+      trace,
+      workflows: [impossible],
+      combinations: [{ policy: 'openwhisk-default', method: 'max-resources' }],
+      cluster: clusterConfig(),
+      seed: 3,
+    }).rows;
+    expect(row.violationRate).toBe(1);
+    // Only the first invocations start cold; the 10-minute keep-alive serves the rest warm.
+    expect(row.violationsWithInitShare).toBeGreaterThan(0);
+    expect(row.violationsWithInitShare).toBeLessThan(0.05);
   });
 
   it('renders a table row per combination', () => {

@@ -1,0 +1,45 @@
+import { SYSTEM_COMBINATIONS } from '../../benchmark/system-bench';
+import { UsageError } from '../../src/cli/parse-options';
+import { combinationName, parseCombinations, runSystemCommand } from '../../src/cli/system-command';
+
+describe('parseCombinations', () => {
+  it('reads policies, methods and an optional tuning percentile, in order', () => {
+    expect(parseCombinations('openwhisk-default+max-resources, aquatope@0.999+aquatope@p99.9,fixed-10+cherrypick')).toEqual([
+      { policy: 'openwhisk-default', method: 'max-resources' },
+      { policy: 'aquatope@0.999', method: 'aquatope', tunePercentile: 99.9 },
+      { policy: 'fixed-10', method: 'cherrypick' },
+    ]);
+  });
+
+  it('reads back every default combination from its name', () => {
+    const names = SYSTEM_COMBINATIONS.map(combinationName);
+    expect(names).toContain('aquatope@0.95+aquatope@p99');
+    expect(parseCombinations(names.join(','))).toEqual(SYSTEM_COMBINATIONS);
+  });
+
+  it.each([
+    ['', /empty entry in ""/],
+    ['openwhisk-default+max-resources,', /empty entry/],
+    ['openwhisk-default', /"openwhisk-default" is not POLICY\+METHOD/],
+    ['+max-resources', /"\+max-resources" is not POLICY\+METHOD/],
+    ['openwhisk-default+', /"openwhisk-default\+" is not POLICY\+METHOD/],
+    ['lru+max-resources', /"lru\+max-resources".*lru/],
+    ['openwhisk-default+magic', /unknown method "magic"/],
+    ['openwhisk-default+aquatope@p99@p90', /more than one @/],
+    ['openwhisk-default+aquatope@p0', /strictly between 0 and 100, got "p0"/],
+    ['openwhisk-default+aquatope@p100', /got "p100"/],
+    ['openwhisk-default+aquatope@99', /got "99"/],
+    ['openwhisk-default+aquatope@pX', /got "pX"/],
+  ])('rejects %p naming the bad entry', (text, message) => {
+    expect(() => parseCombinations(text)).toThrow(UsageError);
+    expect(() => parseCombinations(text)).toThrow(message);
+  });
+});
+
+describe('runSystemCommand', () => {
+  it('rejects a bad --combinations before loading any trace or model', async () => {
+    const lines: string[] = [];
+    await expect(runSystemCommand(['--combinations', 'openwhisk-default+magic', '--trace', '/nonexistent/trace.csv'], (l) => lines.push(l))).rejects.toThrow(/unknown method "magic"/);
+    expect(lines).toEqual([]);
+  });
+});
