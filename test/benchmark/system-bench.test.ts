@@ -1,7 +1,7 @@
 import { runSystemBench, systemMarkdown } from '../../benchmark/system-bench';
 import { clusterConfig } from '../../src/sim/cluster-config';
 import type { Workload } from '../../src/sim/workload';
-import { ONE_STAGE, SMALL_GRID, toyWorkflow } from '../support/toy-workflows';
+import { ONE_STAGE, SMALL_GRID, toyMedianMs, toyWorkflow } from '../support/toy-workflows';
 
 const minutes = 30;
 function fn(id: string, perMinute: number) {
@@ -81,6 +81,38 @@ describe('runSystemBench', () => {
     // Only the first invocations start cold; the 10-minute keep-alive serves the rest warm.
     expect(row.violationsWithInitShare).toBeGreaterThan(0);
     expect(row.violationsWithInitShare).toBeLessThan(0.05);
+  });
+
+  it('tunes below the target by the combination\'s margin: at 50% the deployed chain runs within half the target', () => {
+    const stages = [{ ...ONE_STAGE, serialMs: 400 }, { ...ONE_STAGE, name: 'b', after: ['work'], serialMs: 100 }];
+    const medianSum = (configs: string): number =>
+      configs.split(' ').reduce((sum, c, i) => {
+        const [cpu, memoryMB] = c.split('/').map(Number);
+        return sum + toyMedianMs(stages[i], { cpu, memoryMB });
+      }, 0);
+    const result = runSystemBench({
+      trace,
+      workflows: [chain],
+      combinations: [
+        { policy: 'fixed-0.01', method: 'power-tuning-qos' },
+        { policy: 'fixed-0.01', method: 'power-tuning-qos', tunePercentile: 95, tuneMargin: 0.5 },
+      ],
+      cluster: clusterConfig(),
+      seed: 3,
+    });
+    expect(result.rows.map((r) => r.name)).toEqual(['fixed-0.01 + power-tuning-qos', 'fixed-0.01 + power-tuning-qos@p95-50%']);
+    const plain = medianSum(result.configs['power-tuning-qos'][chain.name]);
+    const halved = medianSum(result.configs['power-tuning-qos@p95-50%'][chain.name]);
+    expect(plain).toBeGreaterThan(2000);
+    expect(plain).toBeLessThan(4000);
+    expect(halved).toBeLessThan(2000);
+    expect(result.rows[1].executionCost).toBeGreaterThan(result.rows[0].executionCost);
+  });
+
+  it.each([[-0.1], [1], [Number.NaN]])('rejects a tuning margin of %p naming it', (margin) => {
+    expect(() =>
+      runSystemBench({ trace, workflows: [chain], combinations: [{ policy: 'fixed-0.01', method: 'max-resources', tuneMargin: margin }], cluster: clusterConfig(), seed: 3 }),
+    ).toThrow(new RegExp(`tuneMargin of max-resources.* must be in \\[0, 1\\), got ${margin}$`));
   });
 
   it('renders a table row per combination', () => {

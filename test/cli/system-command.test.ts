@@ -4,16 +4,18 @@ import { combinationName, parseCombinations, runSystemCommand } from '../../src/
 
 describe('parseCombinations', () => {
   it('reads policies, methods and an optional tuning percentile, in order', () => {
-    expect(parseCombinations('openwhisk-default+max-resources, aquatope@0.999+aquatope@p99.9,fixed-10+cherrypick')).toEqual([
+    expect(parseCombinations('openwhisk-default+max-resources, aquatope@0.999+aquatope@p99.9,fixed-10+cherrypick,aquatope@0.99+aquatope@p99-12.5%')).toEqual([
       { policy: 'openwhisk-default', method: 'max-resources' },
       { policy: 'aquatope@0.999', method: 'aquatope', tunePercentile: 99.9 },
       { policy: 'fixed-10', method: 'cherrypick' },
+      { policy: 'aquatope@0.99', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.125 },
     ]);
+    expect(combinationName({ policy: 'aquatope@0.99', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.125 })).toBe('aquatope@0.99+aquatope@p99-12.5%');
   });
 
   it('reads back every default combination from its name', () => {
     const names = SYSTEM_COMBINATIONS.map(combinationName);
-    expect(names).toContain('aquatope@0.95+aquatope@p99');
+    expect(names).toContain('aquatope@0.9999+aquatope@p99-10%');
     expect(parseCombinations(names.join(','))).toEqual(SYSTEM_COMBINATIONS);
   });
 
@@ -26,7 +28,10 @@ describe('parseCombinations', () => {
     ['lru+max-resources', /"lru\+max-resources".*lru/],
     ['openwhisk-default+magic', /unknown method "magic"/],
     ['openwhisk-default+aquatope@p99@p90', /more than one @/],
-    ['openwhisk-default+aquatope@p0', /strictly between 0 and 100, got "p0"/],
+    ['openwhisk-default+aquatope@p0', /strictly between 0 and 100>\[-<margin>%\], got "p0"/],
+    ['openwhisk-default+aquatope@p99-100%', /margin must be below 100%, got "100%"/],
+    ['openwhisk-default+aquatope@p99-10', /got "p99-10"/],
+    ['openwhisk-default+aquatope@p99--5%', /got "p99--5%"/],
     ['openwhisk-default+aquatope@p100', /got "p100"/],
     ['openwhisk-default+aquatope@99', /got "99"/],
     ['openwhisk-default+aquatope@pX', /got "pX"/],
