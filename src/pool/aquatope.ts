@@ -49,9 +49,10 @@ export const AQUATOPE_DURATION_WEIGHT = 0.1;
 export const AQUATOPE_KEEP_ALIVE_MARGIN_MS = 1;
 
 /**
- * Keep-alive of a function with less than one forecaster input window of
+ * Least keep-alive of a function with less than one forecaster input window of
  * history (so no forecast yet), ms: OpenWhisk's default 10 minutes
- * ({@link OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS}); such a function gets no prewarms.
+ * ({@link OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS}). Such a function is sized from
+ * its busiest minute so far instead (see {@link AquatopePolicy}).
  */
 export const AQUATOPE_FALLBACK_KEEP_ALIVE_MS = OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS;
 
@@ -147,9 +148,13 @@ export interface AquatopeOptions {
  * fewer): a finished container's rank is its function's running activations
  * plus idle or loading containers plus one.
  *
- * Fallback: a function with less than one window of history is not forecast;
- * its containers are kept {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} (OpenWhisk's
- * 10 minutes) and it gets no prewarms.
+ * Warm-up: a function with less than one window of history is not forecast.
+ * Each of its next `horizonMinutes` minutes needs what its busiest minute so
+ * far needs ({@link containersNeeded} of that count; none before its first
+ * arrival), prewarmed and kept as above, and every container it frees is kept
+ * at least {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} (OpenWhisk's 10 minutes).
+ * A steady function that just started (a freshly deployed action) thus gets
+ * the concurrency headroom of its first minutes, not one container.
  *
  * `onArrival` and `onInvocationEnd` allocate nothing; `onMinute` allocates the
  * batch of windows and the prewarm order.
@@ -187,6 +192,8 @@ export class AquatopePolicy implements PoolPolicy {
   private durationSeen = new Uint8Array(0);
   /** 1 when the function was forecast at the last tick. */
   private forecastReady = new Uint8Array(0);
+  /** 1 when the function was sized from its busiest minute at the last tick (less than a window of history). */
+  private warmingUp = new Uint8Array(0);
   /** Containers needed per function and forecast step (horizonMinutes per function). */
   private need = new Int32Array(0);
   /** The count step 0's need was last sized for (its forecast quantile, or the arrivals seen in the minute since). */
@@ -258,6 +265,7 @@ export class AquatopePolicy implements PoolPolicy {
     this.durationMs = new Float64Array(n).fill(AQUATOPE_DEFAULT_DURATION_MS);
     this.durationSeen = new Uint8Array(n);
     this.forecastReady = new Uint8Array(n);
+    this.warmingUp = new Uint8Array(n);
     this.need = new Int32Array(n * this.horizonMinutes);
     this.sizedCount = new Float64Array(n);
     this.pendingStartMs = new Float64Array(n).fill(Number.NaN);
@@ -275,8 +283,8 @@ export class AquatopePolicy implements PoolPolicy {
    * Learns the run time and keeps the container for the forecast minutes that
    * need its rank (see the class description).
    * @returns the keep-alive, ms: at least {@link AQUATOPE_EXCESS_KEEP_ALIVE_MS} (the grace
-   *   of a container no forecast minute needs), {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS}
-   *   for a function not forecast yet.
+   *   of a container no forecast minute needs), at least {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS}
+   *   for a function not forecast yet (exactly that before the first tick).
    */
   onInvocationEnd(fn: number, nowMs: number, control: PoolControl, durationMs: number): number {
     if (this.running[fn] > 0) this.running[fn]--;
@@ -287,9 +295,11 @@ export class AquatopePolicy implements PoolPolicy {
         this.durationSeen[fn] = 1;
       }
     }
-    if (this.forecastReady[fn] === 0) return AQUATOPE_FALLBACK_KEEP_ALIVE_MS;
+    const warmingUp = this.warmingUp[fn] === 1;
+    if (this.forecastReady[fn] === 0 && !warmingUp) return AQUATOPE_FALLBACK_KEEP_ALIVE_MS;
+    const least = warmingUp ? AQUATOPE_FALLBACK_KEEP_ALIVE_MS : AQUATOPE_EXCESS_KEEP_ALIVE_MS;
     const step = Math.floor(nowMs / MINUTE_MS) - this.tickMinute;
-    if (step < 0 || step >= this.horizonMinutes) return AQUATOPE_EXCESS_KEEP_ALIVE_MS;
+    if (step < 0 || step >= this.horizonMinutes) return least;
     if (step === 0) {
       // The current minute needs at least what its arrivals so far need: the forecast may have been low.
       const seen = this.counts[fn * this.stride + this.windowMinutes + this.tickMinute];
@@ -302,35 +312,46 @@ export class AquatopePolicy implements PoolPolicy {
     }
     const rank = this.running[fn] + control.idleOrLoading(fn) + 1;
     const keepAlive = this.runEndMs(fn, step, rank) - AQUATOPE_KEEP_ALIVE_MARGIN_MS - nowMs;
-    return keepAlive > AQUATOPE_EXCESS_KEEP_ALIVE_MS ? keepAlive : AQUATOPE_EXCESS_KEEP_ALIVE_MS;
+    return keepAlive > least ? keepAlive : least;
   }
 
-  /** Forecasts every function with a full window, sizes its pool and prewarms the deficits. */
+  /** Forecasts every function with a full window, sizes the others from their busiest minute, and prewarms the deficits. */
   onMinute(minute: number, nowMs: number, control: PoolControl): void {
     this.tickMinute = minute;
+    const H = this.horizonMinutes;
     const windows: ForecastWindow[] = [];
     const keys: number[] = [];
+    // Prewarms go first to the functions most likely to be invoked this minute, within the memory budget.
+    const order: { f: number; p: number }[] = [];
     for (let f = 0; f < this.functionCount; f++) {
       const available = this.preMinutes[f] + minute;
+      const end = f * this.stride + this.windowMinutes + minute;
       if (available >= this.needMinutes) {
-        const end = f * this.stride + this.windowMinutes + minute;
         windows.push({ counts: this.counts.subarray(end - Math.min(available, this.windowMinutes), end), endMinute: this.originMinute + minute });
         keys.push(f);
+        this.warmingUp[f] = 0;
       } else {
         this.forecastReady[f] = 0;
+        this.warmingUp[f] = 1;
+        let busiest = 0;
+        for (let i = end - available; i < end; i++) if (this.counts[i] > busiest) busiest = this.counts[i];
+        const needed = containersNeeded(busiest, this.durationMs[f], this.risk);
+        this.need.fill(needed, f * H, (f + 1) * H);
+        this.sizedCount[f] = busiest;
+        if (needed > 0) order.push({ f, p: 1 });
       }
     }
-    if (windows.length === 0) return;
-    const H = this.horizonMinutes;
-    const forecast = this.memo.forecast(minute, windows, keys, H);
-    for (let w = 0; w < keys.length; w++) {
-      const f = keys[w];
-      this.sizedCount[f] = sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H);
-      this.forecastReady[f] = 1;
+    if (windows.length > 0) {
+      const forecast = this.memo.forecast(minute, windows, keys, H);
+      for (let w = 0; w < keys.length; w++) {
+        const f = keys[w];
+        this.sizedCount[f] = sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H);
+        this.forecastReady[f] = 1;
+        order.push({ f, p: 1 - forecast.cdf(w, 0, 0) });
+      }
     }
+    if (order.length === 0) return;
     const nextDelay = Math.max(0, (minute + 1) * MINUTE_MS - this.loadMs - nowMs);
-    // Prewarms go first to the functions most likely to be invoked this minute, within the memory budget.
-    const order = keys.map((f, w) => ({ f, p: 1 - forecast.cdf(w, 0, 0) }));
     order.sort((a, b) => b.p - a.p || a.f - b.f);
     let usedMB = 0;
     for (let f = 0; f < this.functionCount; f++) usedMB += (this.running[f] + control.idleOrLoading(f)) * this.memoryMB[f];
@@ -360,7 +381,7 @@ export class AquatopePolicy implements PoolPolicy {
     if (!Number.isInteger(step) || step < 0 || step >= this.horizonMinutes) {
       throw new RangeError(`aquatope: step ${step} out of range [0, ${this.horizonMinutes})`);
     }
-    return this.forecastReady[fn] === 1 ? this.need[fn * this.horizonMinutes + step] : 0;
+    return this.forecastReady[fn] === 1 || this.warmingUp[fn] === 1 ? this.need[fn * this.horizonMinutes + step] : 0;
   }
 
   /**

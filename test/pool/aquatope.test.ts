@@ -99,7 +99,7 @@ describe('aquatopePolicy options', () => {
 });
 
 describe('AquatopePolicy below one window of history', () => {
-  it('keeps containers 10 minutes, orders no prewarm and forecasts nothing until a function has a full window', () => {
+  it('sizes a function from its busiest minute so far, keeps its containers at least 10 minutes and forecasts it once it has a full window', () => {
     const f = stepForecaster(WINDOW, [3]);
     // f0 has 3 minutes of pre-run history, f1 none, f2 seven (only its last 5 are read).
     const history = [Uint32Array.from([4, 4, 4]), new Uint32Array(0), Uint32Array.from([9, 9, 1, 2, 3, 4, 5])];
@@ -112,29 +112,43 @@ describe('AquatopePolicy below one window of history', () => {
     p.onArrival(0, 70_000);
     p.onArrival(0, 80_000);
     p.onArrival(1, 90_000);
+    // f0 still has 2 running: its rank-3 container is past the 1 its busiest minute (4 a minute, 50 ms) needs.
     expect(p.onInvocationEnd(0, 100_000, control, 50)).toBe(AQUATOPE_FALLBACK_KEEP_ALIVE_MS);
+    // f1's minute 0 had no arrival; its 1 arrival in minute 1 needs 1 container for this minute only.
     expect(p.onInvocationEnd(1, 100_000, control, 50)).toBe(AQUATOPE_FALLBACK_KEEP_ALIVE_MS);
+    expect(p.onInvocationEnd(0, 101_000, control, 50)).toBe(AQUATOPE_FALLBACK_KEEP_ALIVE_MS);
+    // f0's last container is rank 1: kept to the end of the 12 minutes sized at tick 1.
+    expect(p.onInvocationEnd(0, 102_000, control, 50)).toBe(13 * MINUTE_MS - 1 - 102_000);
     // Only f2 has been forecast so far.
     expect(f.calls.map((c) => [c.counts, c.endMinutes])).toEqual([
       [[[1, 2, 3, 4, 5]], [1_000]],
       [[[2, 3, 4, 5, 0]], [1_001]],
     ]);
-    // Prewarms for f2 only (this control never reports a container, so each tick orders again).
-    expect(control.prewarms.map((order) => order[0])).toEqual([2, 2]);
+    // f0 from its busiest minute (4), f2 from its forecast (3); f1 has seen no arrival. This control never
+    // reports a container, so each tick orders again; each is kept to the end of the tick's 12 minutes.
+    const keep = 12 * MINUTE_MS - 1 - LOAD_MS;
+    expect(control.prewarms).toEqual([
+      [0, 1, 0, keep],
+      [2, 1, 0, keep],
+      [0, 1, 0, keep],
+      [2, 1, 0, keep],
+    ]);
     // Tick 2: f0 has 3 + 2 minutes.
     ticks(p, control, 2, 3);
     expect(f.calls[2].counts).toEqual([
       [4, 4, 4, 1, 2],
       [3, 4, 5, 0, 0],
     ]);
-    expect(p.onInvocationEnd(1, 125_000, control, 50)).toBe(AQUATOPE_FALLBACK_KEEP_ALIVE_MS);
+    // f1's busiest minute (1 arrival) needs 1 container for the next 12 minutes.
+    expect(p.containersNeeded(1, 0)).toBe(1);
+    expect(p.onInvocationEnd(1, 125_000, control, 50)).toBe(14 * MINUTE_MS - 1 - 125_000);
     expect(p.onInvocationEnd(0, 125_000, control, 50)).not.toBe(AQUATOPE_FALLBACK_KEEP_ALIVE_MS);
-    expect(p.containersNeeded(1, 0)).toBe(0);
     // Tick 5: f1 has a full window of its own minutes too.
     ticks(p, control, 3, 6);
     expect(f.calls.map((c) => c.endMinutes)).toEqual([[1_000], [1_001], [1_002, 1_002], [1_003, 1_003], [1_004, 1_004], [1_005, 1_005, 1_005]]);
     expect(f.calls[5].counts[1]).toEqual([0, 1, 0, 0, 0]);
-    expect(control.prewarms.filter((order) => order[0] === 1)).toHaveLength(1);
+    // f1: warm-up prewarms at ticks 2, 3 and 4, then its forecast's at tick 5.
+    expect(control.prewarms.filter((order) => order[0] === 1)).toHaveLength(4);
   });
 });
 
@@ -207,10 +221,12 @@ describe('AquatopePolicy sizing and prewarming', () => {
     p.reset(context(1, 20));
     p.onArrival(0, 1_000);
     expect(p.onInvocationEnd(0, 2_100, control, 1_000)).toBe(AQUATOPE_FALLBACK_KEEP_ALIVE_MS);
-    ticks(p, control, 0, 6);
+    ticks(p, control, 0, 5);
+    const warmUp = control.prewarms.length;
+    ticks(p, control, 5, 6);
     expect([p.containersNeeded(0, 0), p.containersNeeded(0, 1), p.containersNeeded(0, 11)]).toEqual([5, 1, 1]);
     const ready = 5 * MINUTE_MS + LOAD_MS;
-    expect(control.prewarms).toEqual([
+    expect(control.prewarms.slice(warmUp)).toEqual([
       [0, 1, 0, 17 * MINUTE_MS - 1 - ready],
       [0, 4, 0, 6 * MINUTE_MS - 1 - ready],
     ]);
