@@ -372,8 +372,8 @@ export class AquatopePolicy implements PoolPolicy {
   }
 
   /**
-   * Containers `fn` needs at forecast step `step` of the last tick (for tests and
-   * reports; 0 when the function was not forecast).
+   * Containers `fn` needs at forecast step `step` of the last tick, forecast or
+   * sized from its busiest minute (for tests and reports; 0 before the first tick).
    * @throws RangeError when `fn` or `step` is out of range.
    */
   containersNeeded(fn: number, step: number): number {
