@@ -46,8 +46,12 @@ export interface PoolPolicy {
   readonly wantsMinuteTicks: boolean;
   /** Called once before a run; clears any state from a previous run. */
   reset(ctx: PolicyContext): void;
-  /** An activation of `fn` arrived at `nowMs` (before it is placed). Observation only. */
-  onArrival(fn: number, nowMs: number): void;
+  /**
+   * An activation of `fn` arrived at `nowMs` (before it is placed). Most
+   * policies only observe it; a workflow-aware one may prewarm the stages it
+   * announces through `control` (an order placed here cannot serve this activation).
+   */
+  onArrival(fn: number, nowMs: number, control: PoolControl): void;
   /**
    * An activation of `fn` ended at `nowMs` and its container is free.
    * @param durationMs how long the activation's code ran, ms: its duration at full

@@ -453,7 +453,7 @@ class Simulation implements PoolControl {
     const fn = this.schedule.fn[act];
     this.invByFn[fn]++;
     this.active++;
-    this.policy.onArrival(fn, this.now);
+    this.policy.onArrival(fn, this.now, this);
     if (!this.tryStart(act, fn)) {
       this.queued++;
       this.enqueue(act);
