@@ -28,6 +28,7 @@
  */
 import { SeededRng } from '../src/core/rng';
 import type { Forecaster } from '../src/forecast/forecast-types';
+import { DagPrewarmPolicy } from '../src/pool/dag-prewarm';
 import { ForecastMemo } from '../src/pool/forecast-memo';
 import { createPolicy, type PolicyEnv } from '../src/pool/policy-registry';
 import type { ArrivalSchedule } from '../src/sim/arrivals';
@@ -37,7 +38,7 @@ import { simulate, StartKind, type SimObserver } from '../src/sim/simulator';
 import type { SimFunction, Workload } from '../src/sim/workload';
 import { createMethods, type MethodName } from '../src/tuning/method-registry';
 import { runTuning } from '../src/tuning/run-tuning';
-import { buildStageGraph } from '../src/workflow/dag';
+import { buildStageGraph, type StageGraph } from '../src/workflow/dag';
 import { stageCost } from '../src/workflow/invoke-workflow';
 import { latencyPercentile } from '../src/workflow/latency-percentile';
 import type { Workflow, WorkflowConfig } from '../src/workflow/workflow-types';
@@ -63,6 +64,13 @@ export interface SystemCombination {
    * the target counts here, not only those past the percentile.
    */
   readonly tuneMargin?: number;
+  /**
+   * Whether the pool policy is wrapped in workflow-aware prewarming
+   * ({@link DagPrewarmPolicy}, named `dag:POLICY`): one container per stage at
+   * deployment, and each later stage prewarmed when an invocation enters its
+   * workflow. Default false.
+   */
+  readonly dagPrewarm?: boolean;
 }
 
 /** The combinations of issue 4: three baselines and ours. */
@@ -70,8 +78,13 @@ export const SYSTEM_COMBINATIONS: readonly SystemCombination[] = [
   { policy: 'openwhisk-default', method: 'max-resources' },
   { policy: 'hybrid-histogram', method: 'power-tuning-qos' },
   { policy: 'hybrid-histogram', method: 'cherrypick' },
-  { policy: 'aquatope@0.9999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.1 },
+  { policy: 'aquatope@0.9999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.1, dagPrewarm: true },
 ];
+
+/** A combination's pool policy as reports name it: POLICY, or `dag:POLICY` with workflow-aware prewarming. */
+export function poolName(c: SystemCombination): string {
+  return c.dagPrewarm === true ? `dag:${c.policy}` : c.policy;
+}
 
 /**
  * How a combination's tuning is named: METHOD, then `@pPERCENTILE` when it
@@ -174,7 +187,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
 
   const rows: SystemRow[] = [];
   for (const combo of input.combinations) {
-    input.onProgress?.(`simulating ${combo.policy} + ${tuningKey(combo)}`);
+    input.onProgress?.(`simulating ${poolName(combo)} + ${tuningKey(combo)}`);
     const deployed = configs.get(tuningKey(combo)) ?? [];
     // One action per stage per workflow.
     const functions: SimFunction[] = [];
@@ -247,7 +260,9 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       onIdle: () => undefined,
       onRemove: () => undefined,
     };
-    const result = simulate(workload, schedule, createPolicy(combo.policy, env), input.cluster, observer);
+    const inner = createPolicy(combo.policy, env);
+    const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(graphs, fnOf, functions.length) }) : inner;
+    const result = simulate(workload, schedule, policy, input.cluster, observer);
 
     const stageDelay = invocations.map((inv) => inv.runs.map(() => 0));
     const hadInit = new Uint8Array(invocations.length);
@@ -287,8 +302,8 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     }
     const idleCost = result.idleMemoryGBs * (input.workflows[0]?.prices.gbSecond ?? 0);
     rows.push({
-      name: `${combo.policy} + ${tuningKey(combo)}`,
-      policy: combo.policy,
+      name: `${poolName(combo)} + ${tuningKey(combo)}`,
+      policy: poolName(combo),
       method: combo.method,
       workflowInvocations: invocations.length,
       violationRate: invocations.length === 0 ? 0 : over / invocations.length,
@@ -311,6 +326,20 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     configs: configTable,
     rows,
   };
+}
+
+/**
+ * The table of {@link DagPrewarmPolicy}: each workflow's first stage without
+ * predecessors (in topological order) announces all its other stages.
+ */
+function workflowDownstream(graphs: readonly StageGraph[], fnOf: readonly (readonly number[])[], functionCount: number): number[][] {
+  const downstream: number[][] = Array.from({ length: functionCount }, () => []);
+  graphs.forEach((graph, w) => {
+    const entry = graph.order.find((i) => graph.predecessors[i].length === 0);
+    if (entry === undefined) return;
+    for (let i = 0; i < graph.size; i++) if (i !== entry) downstream[fnOf[w][entry]].push(fnOf[w][i]);
+  });
+  return downstream;
 }
 
 /** The counts followed by zeros up to `length` (the simulator runs an hour past the trace so the last invocations end). */

@@ -6,7 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runSystemBench, SYSTEM_COMBINATIONS, systemMarkdown, tuningName, type SystemCombination, type SystemReport } from '../../benchmark/system-bench';
+import { poolName, runSystemBench, SYSTEM_COMBINATIONS, systemMarkdown, tuningName, type SystemCombination, type SystemReport } from '../../benchmark/system-bench';
 import { validatePolicyNames } from '../pool/policy-registry';
 import { isMethodName, METHOD_NAMES } from '../tuning/method-registry';
 import { lookupWorkflow, workflowNames } from '../../benchmark/workflows';
@@ -24,20 +24,24 @@ export const SYSTEM_OPTIONS_HELP = `bench system options:
   --minutes A:B       minutes of the trace (default: all, the synthetic day is 1,440)
   --seed S            seed of the synthetic trace and of every draw (default 1)
   --model DIR         forecaster of the aquatope@<risk> policy (default: the committed models/default)
-  --combinations L    comma-separated POLICY+METHOD[@pPERCENTILE[-MARGIN%]]: the method tunes for
-                      that percentile at the target less MARGIN% (default: the four of issue 4,
+  --combinations L    comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]]: the method tunes
+                      for that percentile at the target less MARGIN%; dag: adds workflow-aware
+                      prewarming to the policy (default: the four of issue 4,
                       ${SYSTEM_COMBINATIONS.map(combinationName).join(', ')})
   --out DIR           where system.json and system.md go (default reports/system)
 `;
 
-/** A combination as `--combinations` spells it: POLICY+{@link tuningName}. */
+/** The prefix that wraps a combination's policy in workflow-aware prewarming. */
+const DAG_PREFIX = 'dag:';
+
+/** A combination as `--combinations` spells it: [dag:]POLICY+{@link tuningName}. */
 export function combinationName(c: SystemCombination): string {
-  return `${c.policy}+${tuningName(c)}`;
+  return `${poolName(c)}+${tuningName(c)}`;
 }
 
 /**
- * Parses `--combinations`: comma-separated POLICY+METHOD[@pPERCENTILE[-MARGIN%]],
- * for example `aquatope@0.99+aquatope@p99.9-10%,openwhisk-default+max-resources`.
+ * Parses `--combinations`: comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]],
+ * for example `dag:aquatope@0.99+aquatope@p99.9-10%,openwhisk-default+max-resources`.
  * @throws UsageError naming the bad entry: no `+`, an unknown policy or method,
  *   a percentile outside (0, 100), a margin outside [0, 100).
  */
@@ -47,7 +51,10 @@ export function parseCombinations(text: string): SystemCombination[] {
   return entries.map((entry) => {
     const plus = entry.lastIndexOf('+');
     if (plus <= 0 || plus === entry.length - 1) throw new UsageError(`--combinations: "${entry}" is not POLICY+METHOD[@pPERCENTILE]`);
-    const policy = entry.slice(0, plus);
+    const pool = entry.slice(0, plus);
+    const dag = pool.startsWith(DAG_PREFIX);
+    const policy = dag ? pool.slice(DAG_PREFIX.length) : pool;
+    const flag = dag ? { dagPrewarm: true } : {};
     const [method, percentileText, ...rest] = entry.slice(plus + 1).split('@');
     try {
       validatePolicyNames([policy]);
@@ -56,16 +63,16 @@ export function parseCombinations(text: string): SystemCombination[] {
     }
     if (!isMethodName(method)) throw new UsageError(`--combinations: "${entry}": unknown method "${method}"; known: ${METHOD_NAMES.join(', ')}`);
     if (rest.length > 0) throw new UsageError(`--combinations: "${entry}" has more than one @`);
-    if (percentileText === undefined) return { policy, method };
+    if (percentileText === undefined) return { policy, method, ...flag };
     const parts = /^p(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?)%)?$/.exec(percentileText);
     const percentile = parts === null ? NaN : Number(parts[1]);
     if (!(percentile > 0 && percentile < 100)) {
       throw new UsageError(`--combinations: "${entry}": expected @p<percentile strictly between 0 and 100>[-<margin>%], got "${percentileText}"`);
     }
-    if (parts === null || parts[2] === undefined) return { policy, method, tunePercentile: percentile };
+    if (parts === null || parts[2] === undefined) return { policy, method, tunePercentile: percentile, ...flag };
     const marginPct = Number(parts[2]);
     if (!(marginPct < 100)) throw new UsageError(`--combinations: "${entry}": the margin must be below 100%, got "${parts[2]}%"`);
-    return { policy, method, tunePercentile: percentile, tuneMargin: marginPct / 100 };
+    return { policy, method, tunePercentile: percentile, tuneMargin: marginPct / 100, ...flag };
   });
 }
 

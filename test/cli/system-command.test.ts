@@ -13,9 +13,16 @@ describe('parseCombinations', () => {
     expect(combinationName({ policy: 'aquatope@0.99', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.125 })).toBe('aquatope@0.99+aquatope@p99-12.5%');
   });
 
+  it('reads a dag: prefix as workflow-aware prewarming around the policy, and names it back', () => {
+    const [c] = parseCombinations('dag:hybrid-histogram+cherrypick@p99');
+    expect(c).toEqual({ policy: 'hybrid-histogram', method: 'cherrypick', tunePercentile: 99, dagPrewarm: true });
+    expect(combinationName(c)).toBe('dag:hybrid-histogram+cherrypick@p99');
+    expect(parseCombinations('dag:fixed-10+max-resources')).toEqual([{ policy: 'fixed-10', method: 'max-resources', dagPrewarm: true }]);
+  });
+
   it('reads back every default combination from its name', () => {
     const names = SYSTEM_COMBINATIONS.map(combinationName);
-    expect(names).toContain('aquatope@0.9999+aquatope@p99-10%');
+    expect(names).toContain('dag:aquatope@0.9999+aquatope@p99-10%');
     expect(parseCombinations(names.join(','))).toEqual(SYSTEM_COMBINATIONS);
   });
 
@@ -26,6 +33,8 @@ describe('parseCombinations', () => {
     ['+max-resources', /"\+max-resources" is not POLICY\+METHOD/],
     ['openwhisk-default+', /"openwhisk-default\+" is not POLICY\+METHOD/],
     ['lru+max-resources', /"lru\+max-resources".*lru/],
+    ['dag:+max-resources', /"dag:\+max-resources".*unknown policy ""/],
+    ['dag:dag:fixed-10+max-resources', /unknown policy "dag:fixed-10"/],
     ['openwhisk-default+magic', /unknown method "magic"/],
     ['openwhisk-default+aquatope@p99@p90', /more than one @/],
     ['openwhisk-default+aquatope@p0', /strictly between 0 and 100>\[-<margin>%\], got "p0"/],
