@@ -52,7 +52,7 @@ export interface SystemCombination {
   readonly method: MethodName;
   /**
    * The percentile the method tunes for (default: the workflow's own). Ours
-   * tunes for p99 (with {@link SystemCombination.tuneMargin} 10%): a
+   * tunes for p99 (with {@link SystemCombination.tuneMargin} 15%): a
    * configuration sized exactly at the p95 target leaves no room for start
    * delays, and cold starts would push the tail over.
    */
@@ -73,12 +73,17 @@ export interface SystemCombination {
   readonly dagPrewarm?: boolean;
 }
 
-/** The combinations of issue 4: three baselines and ours. */
+/**
+ * The combinations of issue 4: three baselines and ours. Ours' risk (0.99999)
+ * and margin (15%) come from a sweep on the synthetic day (BENCHMARKS.md,
+ * whole system): every invocation over the target counts, so ours buys the
+ * rare cold start and the far run-time tail off with idle memory and speed.
+ */
 export const SYSTEM_COMBINATIONS: readonly SystemCombination[] = [
   { policy: 'openwhisk-default', method: 'max-resources' },
   { policy: 'hybrid-histogram', method: 'power-tuning-qos' },
   { policy: 'hybrid-histogram', method: 'cherrypick' },
-  { policy: 'aquatope@0.9999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.1, dagPrewarm: true },
+  { policy: 'aquatope@0.99999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.15, dagPrewarm: true },
 ];
 
 /** A combination's pool policy as reports name it: POLICY, or `dag:POLICY` with workflow-aware prewarming. */
