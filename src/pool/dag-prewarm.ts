@@ -13,6 +13,11 @@
  * Everything else (keep-alive after each run, the inner policy's own
  * prewarms) is the inner policy's: the wrapper adds containers, it never
  * removes or shortens any. It sees only arrivals that happened (no future).
+ *
+ * It runs in the simulator (the system bench); the deployed manager prewarms
+ * only through the pool sizer's per-minute warm-up invocations, so on a real
+ * cluster this would be each composition's entry step sending non-blocking
+ * warm-up invocations of its later stages (not built yet).
  */
 import { MINUTE_MS, type PolicyContext, type PoolControl, type PoolPolicy } from '../sim/policy';
 import { OPENWHISK_IDLE_CONTAINER_TIMEOUT_MS } from './fixed-keep-alive';
