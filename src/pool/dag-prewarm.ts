@@ -28,7 +28,10 @@ export interface DagPrewarmOptions {
    * Per function, the functions an arrival of it announces: for a workflow's
    * entry stage every other stage of that workflow, empty for every other
    * function (functions outside any workflow included). A function may be
-   * announced by at most one entry stage.
+   * announced by at most one entry stage. Every invocation is taken to reach
+   * every stage it announces (no conditional branches, no failures), as in the
+   * system bench; an announced activation that never came would stay counted
+   * as on its way.
    */
   readonly downstream: readonly (readonly number[])[];
   /**

@@ -1,10 +1,11 @@
 import { DagPrewarmPolicy } from '../../src/pool/dag-prewarm';
 import { openWhiskDefaultPolicy } from '../../src/pool/fixed-keep-alive';
-import type { ArrivalSchedule } from '../../src/sim/arrivals';
 import { clusterConfig } from '../../src/sim/cluster-config';
+import type { PoolPolicy } from '../../src/sim/policy';
 import { simulate, StartKind, type SimObserver } from '../../src/sim/simulator';
 import type { SimFunction, Workload } from '../../src/sim/workload';
 import { ConstantDuration } from '../../src/trace/piecewise-quantile';
+import { scheduleOf, type ArrivalRow } from '../support/arrival-rows';
 
 /** No stem cells: every start is warm or a full cold start (800 ms); a prewarm is ready 800 ms after its order. */
 const cluster = clusterConfig({ stemCellsPerInvoker: 0, invokers: 1 });
@@ -20,17 +21,8 @@ function workload(functionCount: number): Workload {
   return { source: 'test', minutes: 2, functions, durationSource: {}, memorySource: {} };
 }
 
-function schedule(rows: [number, number, number][]): ArrivalSchedule {
-  return {
-    count: rows.length,
-    timeMs: Float64Array.from(rows.map((r) => r[0])),
-    fn: Int32Array.from(rows.map((r) => r[1])),
-    durationMs: Float64Array.from(rows.map((r) => r[2])),
-  };
-}
-
 /** Each activation's start kind, by activation index. */
-function startKinds(functionCount: number, rows: [number, number, number][], policy: DagPrewarmPolicy | ReturnType<typeof openWhiskDefaultPolicy>): StartKind[] {
+function startKinds(functionCount: number, rows: ArrivalRow[], policy: PoolPolicy): StartKind[] {
   const kinds: StartKind[] = [];
   const observer: SimObserver = {
     onStart: (act, _fn, kind) => {
@@ -40,7 +32,7 @@ function startKinds(functionCount: number, rows: [number, number, number][], pol
     onIdle: () => undefined,
     onRemove: () => undefined,
   };
-  simulate(workload(functionCount), schedule(rows), policy, cluster, observer);
+  simulate(workload(functionCount), scheduleOf(rows), policy, cluster, observer);
   return kinds;
 }
 
@@ -54,7 +46,7 @@ describe('DagPrewarmPolicy', () => {
 
   it('prewarms one container per workflow stage at deployment, so the first invocation is warm throughout, and none for a function outside a workflow', () => {
     // One invocation at 1 s (the deployment prewarms are ready at 800 ms): stages at 1 s, 1.3 s, 1.6 s; f3 at 1 s.
-    const rows: [number, number, number][] = [
+    const rows: ArrivalRow[] = [
       [1_000, 0, 300],
       [1_000, 3, 300],
       [1_300, 1, 300],
@@ -71,7 +63,7 @@ describe('DagPrewarmPolicy', () => {
     // second's entry is cold (nothing announces an entry stage), but its arrival finds one idle container
     // of f1 and f2 for two invocations on their way: one more of each is prewarmed, ready at 20.81 s,
     // before its f1 arrives at 20.01 + 0.8 (cold) + 0.3 = 21.11 s.
-    const rows: [number, number, number][] = [
+    const rows: ArrivalRow[] = [
       [20_000, 0, 300],
       [20_010, 0, 300],
       [20_300 + cluster.warmStartMs, 1, 300],
@@ -87,7 +79,7 @@ describe('DagPrewarmPolicy', () => {
 
   it('orders nothing more when the containers already kept warm cover the invocations on their way', () => {
     // Invocations one at a time (each ends before the next): the deployment containers serve them all.
-    const rows: [number, number, number][] = [];
+    const rows: ArrivalRow[] = [];
     for (let k = 0; k < 5; k++) rows.push([10_000 + k * 5_000, 0, 300], [10_400 + k * 5_000, 1, 300], [10_800 + k * 5_000, 2, 300]);
     const policy = new DagPrewarmPolicy(openWhiskDefaultPolicy(), { downstream });
     expect(startKinds(4, rows, policy).every((k) => k === StartKind.Warm)).toBe(true);
@@ -107,6 +99,6 @@ describe('DagPrewarmPolicy', () => {
 
   it('rejects a run whose function count differs from its table', () => {
     const policy = new DagPrewarmPolicy(openWhiskDefaultPolicy(), { downstream: [[1], []] });
-    expect(() => simulate(workload(3), schedule([[0, 0, 100]]), policy, cluster, null)).toThrow('the run has 3 functions, the workflow table 2');
+    expect(() => simulate(workload(3), scheduleOf([[0, 0, 100]]), policy, cluster, null)).toThrow('the run has 3 functions, the workflow table 2');
   });
 });

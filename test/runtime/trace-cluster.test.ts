@@ -1,11 +1,12 @@
 import { SeededRng } from '../../src/core/rng';
 import { PlatformPoolPolicy } from '../../src/runtime/platform-pool-policy';
 import { TraceCluster } from '../../src/runtime/trace-cluster';
-import { generateArrivals, type ArrivalSchedule } from '../../src/sim/arrivals';
+import { generateArrivals } from '../../src/sim/arrivals';
 import { clusterConfig } from '../../src/sim/cluster-config';
 import { simulate } from '../../src/sim/simulator';
 import type { SimFunction, Workload } from '../../src/sim/workload';
 import { ConstantDuration } from '../../src/trace/piecewise-quantile';
+import { scheduleOf } from '../support/arrival-rows';
 
 const EPOCH = Date.parse('2024-05-01T00:00:00.000Z');
 
@@ -14,16 +15,12 @@ function workload(counts: number[][], durationMs = 300): Workload {
   return { source: 'test', minutes: counts[0].length, functions, durationSource: {}, memorySource: {} };
 }
 
-function schedule(rows: [number, number, number][]): ArrivalSchedule {
-  return { count: rows.length, timeMs: Float64Array.from(rows.map((r) => r[0])), fn: Int32Array.from(rows.map((r) => r[1])), durationMs: Float64Array.from(rows.map((r) => r[2])) };
-}
-
 describe('TraceCluster', () => {
   const cluster = clusterConfig({ invokers: 1, stemCellsPerInvoker: 0, coldStartMs: 800, warmStartMs: 5 });
 
   it('hands back each activation once, in epoch ms, with the init time of a cold start only', () => {
     const w = workload([[1, 1]]);
-    const c = new TraceCluster(w, schedule([[1_000, 0, 300], [61_000, 0, 300]]), new PlatformPoolPolicy(), cluster, EPOCH);
+    const c = new TraceCluster(w, scheduleOf([[1_000, 0, 300], [61_000, 0, 300]]), new PlatformPoolPolicy(), cluster, EPOCH);
     const first = c.advanceTo(1);
     expect(first).toEqual([{ fn: 0, startMs: EPOCH + 1_000, endMs: EPOCH + 1_000 + 800 + 300, waitMs: 0, initTimeMs: 800 }]);
     expect(c.currentMinute).toBe(1);
@@ -38,7 +35,7 @@ describe('TraceCluster', () => {
 
   it('an activation still running at a minute boundary is handed back in the step it ends', () => {
     const w = workload([[1, 0]]);
-    const c = new TraceCluster(w, schedule([[59_500, 0, 2_000]]), new PlatformPoolPolicy(), cluster, EPOCH);
+    const c = new TraceCluster(w, scheduleOf([[59_500, 0, 2_000]]), new PlatformPoolPolicy(), cluster, EPOCH);
     expect(c.advanceTo(1)).toEqual([]);
     expect(c.advanceTo(2).map((a) => a.endMs)).toEqual([EPOCH + 59_500 + 800 + 2_000]);
   });
@@ -57,7 +54,7 @@ describe('TraceCluster', () => {
   });
 
   it('refuses to step backwards', () => {
-    const c = new TraceCluster(workload([[0, 0, 0]]), schedule([]), new PlatformPoolPolicy(), cluster, EPOCH);
+    const c = new TraceCluster(workload([[0, 0, 0]]), scheduleOf([]), new PlatformPoolPolicy(), cluster, EPOCH);
     c.advanceTo(2);
     expect(() => c.advanceTo(1)).toThrow('advanceTo: minute must be an integer >= 2, got 1');
     expect(() => c.advanceTo(2.5)).toThrow('advanceTo: minute must be an integer >= 2, got 2.5');

@@ -8,6 +8,7 @@ import type { PolicyContext, PoolControl, PoolPolicy } from '../../src/sim/polic
 import { simulate, startSimulation, StartKind, type RemovalReason, type SimObserver } from '../../src/sim/simulator';
 import type { SimFunction, Workload } from '../../src/sim/workload';
 import { ConstantDuration, PiecewiseQuantile } from '../../src/trace/piecewise-quantile';
+import { scheduleOf } from '../support/arrival-rows';
 
 function fn(id: string, counts: number[], memoryMB = 256, durationMs = 100, cpuCores = 0.125): SimFunction {
   return { id, counts: Uint32Array.from(counts), memoryMB, cpuCores, duration: new ConstantDuration(durationMs) };
@@ -15,16 +16,6 @@ function fn(id: string, counts: number[], memoryMB = 256, durationMs = 100, cpuC
 
 function workload(functions: SimFunction[], minutes = functions[0].counts.length): Workload {
   return { source: 'test', minutes, functions, durationSource: {}, memorySource: {} };
-}
-
-/** A schedule with exactly these arrivals (time ms, function, duration ms), in time order. */
-function schedule(rows: [number, number, number][]): ArrivalSchedule {
-  return {
-    count: rows.length,
-    timeMs: Float64Array.from(rows.map((r) => r[0])),
-    fn: Int32Array.from(rows.map((r) => r[1])),
-    durationMs: Float64Array.from(rows.map((r) => r[2])),
-  };
 }
 
 /** A cluster without stem cells, so every start is either warm or a full cold start. */
@@ -121,7 +112,7 @@ describe('simulate', () => {
     // fn 0 at 0 and 30 s (container idle, warm), fn 1 at 10 s (other function: cold),
     // fn 0 twice at 200 s while its one container is busy (the second is cold).
     const w = workload([fn('a', [3, 0, 0, 0]), fn('b', [1, 0, 0, 0])]);
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 100],
       [10_000, 1, 100],
       [30_000, 0, 100],
@@ -139,7 +130,7 @@ describe('simulate', () => {
 
   it('expires an idle container exactly at its keep-alive and counts its idle memory', () => {
     const w = workload([fn('a', [2, 0, 0, 0, 0], 512)]);
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 100],
       [240_000, 0, 100],
     ]);
@@ -160,7 +151,7 @@ describe('simulate', () => {
     // One invoker with room for three 256 MB containers.
     const small = bareCluster({ invokerMemoryMB: 768 });
     const w = workload(['a', 'b', 'c', 'd', 'e'].map((id) => fn(id, [1])));
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 100],
       [1_000, 1, 100],
       [2_000, 2, 100],
@@ -181,7 +172,7 @@ describe('simulate', () => {
   it('queues an activation when nothing fits and starts it when a container frees', () => {
     const tiny = bareCluster({ invokerMemoryMB: 256 });
     const w = workload([fn('a', [2], 256), fn('b', [1], 256)]);
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 10_000],
       [100, 1, 100],
       [200, 0, 100],
@@ -201,7 +192,7 @@ describe('simulate', () => {
   it('uses a stem cell only for an action whose memory matches it, then replaces the stem cell', () => {
     const withStem = clusterConfig({ invokers: 1, stemCellsPerInvoker: 1 });
     const w = workload([fn('a', [1], 256), fn('b', [1], 512), fn('c', [1], 256)]);
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 100],
       [100, 1, 100],
       [200, 2, 100],
@@ -221,7 +212,7 @@ describe('simulate', () => {
   it('slows running activations down when an invoker runs more CPU than it has', () => {
     const oneCore = bareCluster({ invokerCores: 1 });
     const w = workload([fn('a', [1], 256, 1000, 1), fn('b', [1], 256, 1000, 1)]);
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 1000],
       [0, 1, 1000],
     ]);
@@ -249,7 +240,7 @@ describe('simulate', () => {
     const w = workload([fn('a', [3], 256, 1000, 1), fn('b', [1], 256, 1000, 1)]);
     // a at 0 (cold, alone: full speed); b at 0 (cold, 2 cores busy on 1: slowed down x2);
     // a at 10 s and 20 s (warm, alone: full speed).
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 300],
       [0, 1, 1000],
       [10_000, 0, 250],
@@ -290,7 +281,7 @@ describe('simulate', () => {
     // The second end's prewarm starts loading before the minute-1 tick and is not cancelled by it;
     // it expires unused. Arrival 2 in minute 1 is cold: the prewarm is long gone. The third end's
     // prewarm expires unused too.
-    const s = schedule([
+    const s = scheduleOf([
       [0, 0, 100],
       [firstEnd + 5_500, 0, 100],
       [60_000 + 100, 0, 100],
@@ -323,7 +314,7 @@ describe('simulate', () => {
     }
     const w = workload([fn('a', [0, 0, 1, 0])]);
     const rec = new Recorder();
-    const r = simulate(w, schedule([[150_000, 0, 100]]), new OrderThenCancel(), cluster, rec);
+    const r = simulate(w, scheduleOf([[150_000, 0, 100]]), new OrderThenCancel(), cluster, rec);
     expect(r.prewarmsOrdered).toBe(2);
     expect(r.prewarmsCancelled).toBe(2);
     expect(rec.kinds).toEqual([StartKind.Cold]);
@@ -347,7 +338,7 @@ describe('simulate', () => {
 
   it('rejects a function that needs more memory than an invoker has', () => {
     const w = workload([fn('huge', [1], 4096)]);
-    expect(() => simulate(w, schedule([[0, 0, 1]]), fixedKeepAlivePolicy(1), bareCluster({ invokerMemoryMB: 2048 }))).toThrow(
+    expect(() => simulate(w, scheduleOf([[0, 0, 1]]), fixedKeepAlivePolicy(1), bareCluster({ invokerMemoryMB: 2048 }))).toThrow(
       'simulate: function huge needs 4096 MB, an invoker has 2048 MB',
     );
   });
@@ -383,7 +374,7 @@ describe('startSimulation (stepped)', () => {
 
   test('a step processes only events before its limit', () => {
     const w = workload([fn('a', [2, 0, 0])]);
-    const sched = schedule([[1_000, 0, 100], [70_000, 0, 100]]);
+    const sched = scheduleOf([[1_000, 0, 100], [70_000, 0, 100]]);
     const rec = new Recorder();
     const run = startSimulation(w, sched, fixedKeepAlivePolicy(10), bareCluster(), rec);
     expect(run.runUntil(60_000)).toBe(true);
