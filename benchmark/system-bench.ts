@@ -116,6 +116,8 @@ export interface SystemRow {
    * queueing alone, so the configuration, not the pool, is to blame.
    */
   readonly violationsWithInitShare: number;
+  /** Invocations over their target, per workflow name: which workflow the misses come from. */
+  readonly overTargetByWorkflow: Readonly<Record<string, number>>;
   /** Share of (workflow, minute) pairs with invocations whose percentile is over the target. */
   readonly minuteViolationRate: number;
   /** Share of stage activations that needed code init. */
@@ -277,6 +279,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     });
     let over = 0;
     let overWithInit = 0;
+    const overBy = input.workflows.map(() => 0);
     let executionCost = 0;
     const perMinute = new Map<string, number[]>();
     invocations.forEach((inv, id) => {
@@ -293,6 +296,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       const e2e = end + wf.overheadMs;
       if (e2e > wf.qos.targetMs) {
         over++;
+        overBy[inv.workflow]++;
         if (hadInit[id] === 1) overWithInit++;
       }
       const key = `${inv.workflow}:${inv.minute}`;
@@ -313,6 +317,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       workflowInvocations: invocations.length,
       violationRate: invocations.length === 0 ? 0 : over / invocations.length,
       violationsWithInitShare: over === 0 ? 0 : overWithInit / over,
+      overTargetByWorkflow: Object.fromEntries(input.workflows.map((wf, w) => [wf.name, overBy[w]])),
       minuteViolationRate: perMinute.size === 0 ? 0 : minutesOver / perMinute.size,
       coldStartRate: result.invocations === 0 ? 0 : result.coldStarts / result.invocations,
       idleMemoryGBs: result.idleMemoryGBs,
@@ -362,11 +367,12 @@ export function systemMarkdown(report: SystemReport): string {
     '',
     `Load from \`${report.source}\` (seed ${report.seed}): ${report.workflows.map((w) => `${w.name} driven by ${w.drivenBy} (${w.invocations} invocations, p${w.percentile} <= ${w.targetMs} ms)`).join('; ')}.`,
     '',
-    '| combination | workflow invocations | over target | of those, with a cold start | minutes over target | cold-start rate | idle memory (GB-s) | execution cost | idle cost | total cost |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+    '| combination | workflow invocations | over target | of those, with a cold start | over target by workflow | minutes over target | cold-start rate | idle memory (GB-s) | execution cost | idle cost | total cost |',
+    '|---|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|',
   ];
   for (const r of report.rows) {
-    lines.push(`| ${r.name} | ${r.workflowInvocations} | ${pct(r.violationRate)} | ${pct(r.violationsWithInitShare)} | ${pct(r.minuteViolationRate)} | ${pct(r.coldStartRate)} | ${r.idleMemoryGBs.toFixed(0)} | ${r.executionCost.toFixed(4)} | ${r.idleCost.toFixed(4)} | ${r.totalCost.toFixed(4)} |`);
+    const byWorkflow = report.workflows.map((w) => `${w.name} ${r.overTargetByWorkflow[w.name] ?? 0}`).join(', ');
+    lines.push(`| ${r.name} | ${r.workflowInvocations} | ${pct(r.violationRate)} | ${pct(r.violationsWithInitShare)} | ${byWorkflow} | ${pct(r.minuteViolationRate)} | ${pct(r.coldStartRate)} | ${r.idleMemoryGBs.toFixed(0)} | ${r.executionCost.toFixed(4)} | ${r.idleCost.toFixed(4)} | ${r.totalCost.toFixed(4)} |`);
   }
   lines.push('', 'Deployed configurations (cpu/MB per stage):', '', '| method | ' + report.workflows.map((w) => w.name).join(' | ') + ' |', '|---|' + report.workflows.map(() => '---').join('|') + '|');
   for (const [m, per] of Object.entries(report.configs)) lines.push(`| ${m} | ${report.workflows.map((w) => per[w.name] ?? '').join(' | ')} |`);

@@ -64,6 +64,8 @@ describe('runSystemBench', () => {
     // Two cold starts (2 x 800 ms) on the path do not fit; one usually does not either.
     expect(none.violationRate).toBeGreaterThan(0.8);
     // Every miss of both comes from a start: the configuration itself fits the target.
+    expect(keepAlive.overTargetByWorkflow[tight.name]).toBe(Math.round(keepAlive.violationRate * 600));
+    expect(none.overTargetByWorkflow[tight.name]).toBe(Math.round(none.violationRate * 600));
     expect(keepAlive.violationsWithInitShare).toBe(1);
     expect(none.violationsWithInitShare).toBe(1);
   });
@@ -78,6 +80,7 @@ describe('runSystemBench', () => {
       seed: 3,
     }).rows;
     expect(row.violationRate).toBe(1);
+    expect(row.overTargetByWorkflow).toEqual({ [impossible.name]: 600 });
     // Only the first invocations start cold; the 10-minute keep-alive serves the rest warm.
     expect(row.violationsWithInitShare).toBeGreaterThan(0);
     expect(row.violationsWithInitShare).toBeLessThan(0.05);
@@ -139,5 +142,7 @@ describe('runSystemBench', () => {
 
   it('renders a table row per combination', () => {
     expect(systemMarkdown(report)).toContain('| fixed-0.01 + max-resources | 600 |');
+    const row = report.rows[1];
+    expect(systemMarkdown(report)).toContain(`| ${(row.violationsWithInitShare * 100).toFixed(2)}% | ${chain.name} ${row.overTargetByWorkflow[chain.name]} |`);
   });
 });
