@@ -52,6 +52,8 @@ export interface SimResult {
   readonly coldStartsByFunction: Uint32Array;
   /** Memory held by function containers that ran nothing (warm idle plus prewarms loading or unused), GB-s. */
   readonly idleMemoryGBs: number;
+  /** `idleMemoryGBs` per function (by index; they sum to it up to rounding), GB-s. */
+  readonly idleMemoryGBsByFunction: Float64Array;
   /** Memory held by OpenWhisk stem cells, ready or being replaced, GB-s (the same cluster setting for every policy). */
   readonly stemCellMemoryGBs: number;
   readonly containersCreated: number;
@@ -160,6 +162,10 @@ class Simulation implements PoolControl {
   private readonly prewarmGen: Int32Array;
   private readonly invByFn: Uint32Array;
   private readonly coldByFn: Uint32Array;
+  /** Per function: memory of its idle and loading containers, MB; their integral over time, MB-ms; when it was last brought up to date, ms. */
+  private readonly fnHeldMB: Float64Array;
+  private readonly fnIdleInt: Float64Array;
+  private readonly fnHeldSince: Float64Array;
 
   // Per invoker.
   private readonly invPinned: Float64Array;
@@ -245,6 +251,9 @@ class Simulation implements PoolControl {
     this.prewarmGen = new Int32Array(this.nFn);
     this.invByFn = new Uint32Array(this.nFn);
     this.coldByFn = new Uint32Array(this.nFn);
+    this.fnHeldMB = new Float64Array(this.nFn);
+    this.fnIdleInt = new Float64Array(this.nFn);
+    this.fnHeldSince = new Float64Array(this.nFn);
     const steps = STEP_PRIMES.filter((p) => p === 1 || this.nInv % p !== 0);
     for (let f = 0; f < this.nFn; f++) {
       const mem = fns[f].memoryMB;
@@ -374,6 +383,7 @@ class Simulation implements PoolControl {
       invocationsByFunction: this.invByFn,
       coldStartsByFunction: this.coldByFn,
       idleMemoryGBs: this.idleInt / 1024 / 1000,
+      idleMemoryGBsByFunction: this.idleByFunction(),
       stemCellMemoryGBs: this.stemInt / 1024 / 1000,
       containersCreated: this.created,
       expirations: this.expirations,
@@ -413,6 +423,22 @@ class Simulation implements PoolControl {
   }
 
   // ---- events --------------------------------------------------------------
+
+  /** Brings `fn`'s idle-memory integral up to now, then changes its held memory by `deltaMB`. */
+  private holdFn(fn: number, deltaMB: number): void {
+    this.fnIdleInt[fn] += this.fnHeldMB[fn] * (this.now - this.fnHeldSince[fn]);
+    this.fnHeldSince[fn] = this.now;
+    this.fnHeldMB[fn] += deltaMB;
+  }
+
+  /** Each function's idle memory up to the last advance, GB-s (a copy). */
+  private idleByFunction(): Float64Array {
+    const out = new Float64Array(this.nFn);
+    for (let f = 0; f < this.nFn; f++) {
+      out[f] = (this.fnIdleInt[f] + this.fnHeldMB[f] * (this.lastT - this.fnHeldSince[f])) / 1024 / 1000;
+    }
+    return out;
+  }
 
   private advance(t: number): void {
     const dt = t - this.lastT;
@@ -545,6 +571,7 @@ class Simulation implements PoolControl {
     const c = this.newContainer(fn, inv, LOADING);
     this.cKeepAlive[c] = keepAliveMs;
     this.loadingMB += mem;
+    this.holdFn(fn, mem);
     this.fnLoading[fn]++;
     this.heap.push(this.now + this.cluster.prewarmLoadMs, EV_LOADED, c, 0, 0);
   }
@@ -553,6 +580,7 @@ class Simulation implements PoolControl {
     const fn = this.cFn[c];
     const mem = this.cMem[c];
     this.loadingMB -= mem;
+    this.holdFn(fn, -mem);
     this.fnLoading[fn]--;
     this.invPinned[this.cInv[c]] -= mem;
     this.cPrewarmed[c] = 1;
@@ -684,6 +712,7 @@ class Simulation implements PoolControl {
     this.invLruTail[inv] = c;
     this.invIdle[inv] += mem;
     this.idleMB += mem;
+    this.holdFn(fn, mem);
     this.fnIdle[fn]++;
     if (this.obs !== null) this.obs.onIdle(c, fn, inv, this.now);
   }
@@ -707,6 +736,7 @@ class Simulation implements PoolControl {
     else this.invLruTail[inv] = ip;
     this.invIdle[inv] -= mem;
     this.idleMB -= mem;
+    this.holdFn(fn, -mem);
     this.fnIdle[fn]--;
   }
 

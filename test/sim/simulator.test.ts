@@ -100,6 +100,9 @@ describe('simulate', () => {
       expect([...rec.ends.values()].every((n) => n === 1)).toBe(true);
       expect(r.warmStarts + r.coldStarts).toBe(sched.count);
       expect(rec.violations).toEqual([]);
+      // Per-function idle memory adds up to the total, under eviction and prewarm loading too.
+      expect(r.idleMemoryGBs).toBeGreaterThan(0);
+      expect(r.idleMemoryGBsByFunction.reduce((a, b) => a + b, 0)).toBeCloseTo(r.idleMemoryGBs, 6);
       if (policy.name === 'fixed-10') {
         // The workload really exercises the queue and eviction paths.
         expect(r.queued).toBeGreaterThan(0);
@@ -145,6 +148,22 @@ describe('simulate', () => {
     const secondEnd = 240_000 + cluster.coldStartMs + 100;
     expect(r.simulatedMs).toBe(300_000);
     expect(r.idleMemoryGBs).toBeCloseTo(((60_000 + (300_000 - secondEnd)) / 1000) * 0.5, 9);
+    expect(Array.from(r.idleMemoryGBsByFunction)).toEqual([r.idleMemoryGBs]);
+  });
+
+  it('splits idle memory by function: each function holds its own containers at its own memory', () => {
+    // a (512 MB) idles 60 s after its run; b (1024 MB) idles 60 s after each of two runs.
+    const w = workload([fn('a', [1, 0, 0, 0, 0], 512), fn('b', [1, 0, 0, 1, 0], 1024)]);
+    const s = scheduleOf([
+      [0, 0, 100],
+      [1_000, 1, 100],
+      [180_000, 1, 100],
+    ]);
+    const r = simulate(w, s, fixedKeepAlivePolicy(1), cluster);
+    expect(r.expirations).toBe(3);
+    expect(r.idleMemoryGBsByFunction[0]).toBeCloseTo(60 * 0.5, 9);
+    expect(r.idleMemoryGBsByFunction[1]).toBeCloseTo(2 * 60 * 1, 9);
+    expect(r.idleMemoryGBs).toBeCloseTo(60 * 0.5 + 120, 9);
   });
 
   it('evicts the oldest idle container on the invoker first when memory runs out', () => {
