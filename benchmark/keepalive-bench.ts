@@ -12,6 +12,28 @@ import type { Workload } from '../src/sim/workload';
 /** The policy every idle-memory figure is compared with; it always runs. */
 export const REFERENCE_POLICY = 'openwhisk-default';
 
+/**
+ * Bounds of the activity classes a policy's row is split into: a function
+ * belongs to the first class whose upper bound is at least its invocations in
+ * the run (0, 1, 2-5, 6-20, 21-60, 61-200, 201-1,000, over 1,000). The same
+ * for every policy, since every policy sees the same arrivals.
+ */
+export const ACTIVITY_CLASS_MAX_INVOCATIONS: readonly number[] = [0, 1, 5, 20, 60, 200, 1_000, Number.POSITIVE_INFINITY];
+
+/** One activity class of a policy's row: functions with `minInvocations..maxInvocations` invocations in the run. */
+export interface KeepaliveActivityClass {
+  /** `"2-5"`, `"1001+"`, ... */
+  readonly label: string;
+  readonly minInvocations: number;
+  /** null for the open last class. */
+  readonly maxInvocations: number | null;
+  readonly functions: number;
+  readonly invocations: number;
+  readonly coldStarts: number;
+  /** The class's share of the row's idle memory, GB-s. */
+  readonly idleMemoryGBs: number;
+}
+
 /** One policy's line in `keepalive.json`. Memory in GB-s, times in ms unless named otherwise. */
 export interface KeepalivePolicyRow {
   readonly name: string;
@@ -37,6 +59,8 @@ export interface KeepalivePolicyRow {
   readonly queued: number;
   readonly meanStartDelayMs: number;
   readonly stemCellMemoryGBs: number;
+  /** Cold starts and idle memory by function activity ({@link ACTIVITY_CLASS_MAX_INVOCATIONS}): where a policy spends its memory and where it misses. */
+  readonly byActivity: readonly KeepaliveActivityClass[];
 }
 
 /** What the workload was, for the report. */
@@ -184,5 +208,27 @@ function toRow(r: SimResult, wallSeconds: number, referenceIdle: number): Keepal
     queued: r.queued,
     meanStartDelayMs: r.meanStartDelayMs,
     stemCellMemoryGBs: r.stemCellMemoryGBs,
+    byActivity: activityClasses(r),
   };
+}
+
+/** Splits a run's cold starts and idle memory by the activity classes of {@link ACTIVITY_CLASS_MAX_INVOCATIONS}. */
+export function activityClasses(r: Pick<SimResult, 'invocationsByFunction' | 'coldStartsByFunction' | 'idleMemoryGBsByFunction'>): KeepaliveActivityClass[] {
+  let lo = 0;
+  const classes = ACTIVITY_CLASS_MAX_INVOCATIONS.map((hi) => {
+    const label = hi === Number.POSITIVE_INFINITY ? `${lo}+` : lo === hi ? String(hi) : `${lo}-${hi}`;
+    const c = { label, minInvocations: lo, maxInvocations: hi === Number.POSITIVE_INFINITY ? null : hi, functions: 0, invocations: 0, coldStarts: 0, idleMemoryGBs: 0 };
+    lo = hi + 1;
+    return c;
+  });
+  for (let f = 0; f < r.invocationsByFunction.length; f++) {
+    const n = r.invocationsByFunction[f];
+    const c = classes.find((k) => k.maxInvocations === null || n <= k.maxInvocations);
+    if (c === undefined) continue;
+    c.functions++;
+    c.invocations += n;
+    c.coldStarts += r.coldStartsByFunction[f];
+    c.idleMemoryGBs += r.idleMemoryGBsByFunction[f];
+  }
+  return classes;
 }

@@ -37,5 +37,33 @@ export function keepaliveMarkdown(report: KeepaliveReport): string {
     );
   }
   lines.push('', `Simulated invocations per second of wall time: ${num(report.simulatedInvocationsPerSecond)}.`, '');
+  lines.push(...activityTable(report));
   return lines.join('\n');
+}
+
+/**
+ * Cold starts and idle memory (GB-s) of each policy by function activity
+ * class, one row per class with functions, empty when no row has classes.
+ */
+function activityTable(report: KeepaliveReport): string[] {
+  const policies = report.policies.filter((p) => p.byActivity.length > 0);
+  if (policies.length === 0) return [];
+  const lines = [
+    '## By function activity (invocations in the run)',
+    '',
+    'Each cell: cold starts / idle memory (GB-s) of the functions in the class.',
+    '',
+    `| invocations | functions | invocations in class | ${policies.map((p) => p.name).join(' | ')} |`,
+    `|---|---:|---:|${policies.map(() => '---:').join('|')}|`,
+  ];
+  policies[0].byActivity.forEach((c, i) => {
+    if (c.functions === 0) return;
+    const cells = policies.map((p) => {
+      const k = p.byActivity[i];
+      return k === undefined ? 'n/a' : `${num(k.coldStarts)} / ${num(k.idleMemoryGBs)}`;
+    });
+    lines.push(`| ${c.label} | ${num(c.functions)} | ${num(c.invocations)} | ${cells.join(' | ')} |`);
+  });
+  lines.push('');
+  return lines;
 }

@@ -97,6 +97,16 @@ describe('runKeepaliveBench', () => {
     expect(p.warmStarts + p.coldStarts).toBe(total);
     expect(p.functionColdStartRate.p50).toBeLessThanOrEqual(p.functionColdStartRate.p75);
     expect(p.functionColdStartRate.p75).toBeLessThanOrEqual(p.functionColdStartRate.p99);
+    // The activity classes partition the functions, invocations, cold starts and idle memory.
+    expect(p.byActivity.map((c) => c.label)).toEqual(['0', '1', '2-5', '6-20', '21-60', '61-200', '201-1000', '1001+']);
+    const sum = (k: 'functions' | 'invocations' | 'coldStarts' | 'idleMemoryGBs'): number => p.byActivity.reduce((s, c) => s + c[k], 0);
+    expect(sum('functions')).toBe(25);
+    expect(sum('invocations')).toBe(total);
+    expect(sum('coldStarts')).toBe(p.coldStarts);
+    expect(sum('idleMemoryGBs')).toBeCloseTo(p.idleMemoryGBs, 6);
+    const perFunction = workload().functions.map((f) => f.counts.reduce((a, b) => a + b, 0));
+    expect(p.byActivity[5].functions).toBe(perFunction.filter((n) => n >= 61 && n <= 200).length);
+    expect(p.byActivity[5].functions).toBeGreaterThan(0);
     // One policy, one clock step of 250 ms around its simulation.
     expect(p.wallSeconds).toBe(0.25);
     expect(r.simulatedInvocationsPerSecond).toBe(total / 0.25);

@@ -4,7 +4,13 @@ import type { KeepalivePolicyRow, KeepaliveReport } from '../../../benchmark/kee
 import { clusterConfig } from '../../../src/sim/cluster-config';
 
 function row(name: string, coldStarts: number, idle: number): KeepalivePolicyRow {
+  const byActivity = [
+    { label: '0', minInvocations: 0, maxInvocations: 0, functions: 1, invocations: 0, coldStarts: 0, idleMemoryGBs: idle / 10 },
+    { label: '1', minInvocations: 1, maxInvocations: 1, functions: 0, invocations: 0, coldStarts: 0, idleMemoryGBs: 0 },
+    { label: '2+', minInvocations: 2, maxInvocations: null, functions: 2, invocations: 1000, coldStarts, idleMemoryGBs: idle - idle / 10 },
+  ];
   return {
+    byActivity,
     name, invocations: 1000, coldStarts, coldStartRate: coldStarts / 1000,
     functionColdStartRate: { p50: 0.1, p75: 0.25, p99: 1 },
     idleMemoryGBs: idle, idleMemoryVsDefault: idle / 500, wallSeconds: 0.5,
@@ -40,6 +46,14 @@ describe('keepalive report', () => {
     ['hybrid-histogram', 'hybrid-histogram'],
   ])('puts %s in the family %s', (name, family) => {
     expect(policyFamily(name)).toBe(family);
+  });
+
+  it('splits each policy by activity class, one row per class that has functions', () => {
+    const md = keepaliveMarkdown(report);
+    expect(md).toContain('| invocations | functions | invocations in class | openwhisk-default | aquatope@0.9 | aquatope@0.99 | fixed-20 |');
+    expect(md).toContain('| 0 | 1 | 0 | 0 / 50 | 0 / 30 | 0 / 45 | 0 / 70 |');
+    expect(md).toContain('| 2+ | 2 | 1,000 | 120 / 450 | 40 / 270 | 20 / 405 | 80 / 630 |');
+    expect(md).not.toMatch(/^\| 1 \|/m);
   });
 
   it('plots idle memory against cold-start rate in percent, one point per policy', () => {
