@@ -13,7 +13,9 @@
  *
  * Params: `fireTime` (ISO 8601; absent: the start of the current minute),
  * `riskLevel` (in (0, 1), default 0.95: the forecast quantile, and the chance
- * an arrival finds a warm container), and the config params of `loadConfig`
+ * an arrival finds a warm container), `headroomRiskLevel` (in (0, 1), default
+ * `riskLevel`: the chance an arrival finds a warm container given the
+ * minute's count, when it should differ from the forecast quantile), and the config params of `loadConfig`
  * (`couchdbUrl`, `dbPrefix`, `platformKeepAliveMinutes` (default 10),
  * `defaultMemoryMB` (default 256), `clusterMemoryMB` (prewarms stop at 80% of
  * it; default no budget), `prewarmMode`, `prewarmAdminUrl`,
@@ -61,6 +63,7 @@ export async function main(params: Record<string, unknown>): Promise<PoolSizerAc
       {
         leaseMs: config.leaseMs,
         riskLevel: config.riskLevel,
+        ...(config.headroomRiskLevel === undefined ? {} : { headroomRiskLevel: config.headroomRiskLevel }),
         platformKeepAliveMinutes: config.platformKeepAliveMinutes,
         defaultMemoryMB: config.defaultMemoryMB,
         ...(config.clusterMemoryMB === undefined ? {} : { clusterMemoryMB: config.clusterMemoryMB }),

@@ -19,6 +19,7 @@
  * | leaseMs | `leaseMs` | none | {@link DEFAULT_LEASE_MS} |
  * | storeTimeoutMs | `storeTimeoutMs` | none | {@link DEFAULT_STORE_TIMEOUT_MS} |
  * | riskLevel | `riskLevel` | `AQUATOPE_RISK_LEVEL` | {@link DEFAULT_RISK_LEVEL} |
+ * | headroomRiskLevel | `headroomRiskLevel` | `AQUATOPE_HEADROOM_RISK_LEVEL` | none: riskLevel |
  * | managerPackage | `managerPackage` | `AQUATOPE_PACKAGE` | {@link DEFAULT_MANAGER_PACKAGE} |
  * | collectorFirstMinutes | `collectorFirstMinutes` | none | {@link DEFAULT_COLLECTOR_FIRST_MINUTES} |
  * | collectorLookbackMinutes | `collectorLookbackMinutes` | none | {@link DEFAULT_COLLECTOR_LOOKBACK_MINUTES} |
@@ -81,6 +82,13 @@ export interface AquatopeConfig {
    * forecaster stores this quantile level beside its fixed ones.
    */
   readonly riskLevel: number;
+  /**
+   * The pool sizer's headroom risk level, in (0, 1): the probability an arrival
+   * finds a warm container given the minute's count (the Poisson headroom of
+   * the container count), apart from `riskLevel`'s forecast quantile.
+   * Undefined: `riskLevel` for both.
+   */
+  readonly headroomRiskLevel: number | undefined;
   /** The OpenWhisk package of the manager's own actions, whose activations the collector leaves out. */
   readonly managerPackage: string;
   /** Minutes the collector's first tick (nothing collected yet) reads back, an integer >= 1. */
@@ -327,6 +335,7 @@ const SETTINGS: { readonly [K in keyof AquatopeConfig]: Setting<AquatopeConfig[K
   leaseMs: { param: 'leaseMs', parse: positiveMs, fallback: DEFAULT_LEASE_MS },
   storeTimeoutMs: { param: 'storeTimeoutMs', parse: positiveMs, fallback: DEFAULT_STORE_TIMEOUT_MS },
   riskLevel: { param: 'riskLevel', env: 'AQUATOPE_RISK_LEVEL', parse: probability, fallback: DEFAULT_RISK_LEVEL },
+  headroomRiskLevel: { param: 'headroomRiskLevel', env: 'AQUATOPE_HEADROOM_RISK_LEVEL', parse: probability, fallback: undefined },
   managerPackage: { param: 'managerPackage', env: 'AQUATOPE_PACKAGE', parse: packageName, fallback: DEFAULT_MANAGER_PACKAGE },
   collectorFirstMinutes: { param: 'collectorFirstMinutes', parse: integerAtLeast(1, 'minutes'), fallback: DEFAULT_COLLECTOR_FIRST_MINUTES },
   collectorLookbackMinutes: { param: 'collectorLookbackMinutes', parse: integerAtLeast(0, 'minutes'), fallback: DEFAULT_COLLECTOR_LOOKBACK_MINUTES },
@@ -384,6 +393,7 @@ export function loadConfig(params: Record<string, unknown>, env: Readonly<Record
     leaseMs: resolve(SETTINGS.leaseMs, params, env),
     storeTimeoutMs: resolve(SETTINGS.storeTimeoutMs, params, env),
     riskLevel: resolve(SETTINGS.riskLevel, params, env),
+    headroomRiskLevel: resolve(SETTINGS.headroomRiskLevel, params, env),
     managerPackage: resolve(SETTINGS.managerPackage, params, env),
     collectorFirstMinutes: resolve(SETTINGS.collectorFirstMinutes, params, env),
     collectorLookbackMinutes: resolve(SETTINGS.collectorLookbackMinutes, params, env),

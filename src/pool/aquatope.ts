@@ -60,17 +60,28 @@ export const AQUATOPE_FALLBACK_KEEP_ALIVE_MS = OPENWHISK_IDLE_CONTAINER_TIMEOUT_
  * The containers one function needs at each of `horizon` forecast steps, as
  * the policy sizes them at a tick: step s needs
  * {@link containersNeeded}(the `risk`-quantile of window `window`'s count at
- * step s, `durationMs`, `risk`), written to `need[offset + s]`. Pure (the
+ * step s, `durationMs`, `headroomRisk`), written to `need[offset + s]`. Pure (the
  * pool sizer action sizes its targets with it too).
+ * @param headroomRisk the probability an arrival finds a free container given the count
+ *   (the Poisson headroom); default `risk`.
  * @returns step 0's `risk`-quantile count (what step 0 was sized for).
  * @throws RangeError as {@link containersNeeded} does.
  */
-export function sizeForecastSteps(forecast: CountForecast, window: number, durationMs: number, risk: number, horizon: number, need: Int32Array, offset: number): number {
+export function sizeForecastSteps(
+  forecast: CountForecast,
+  window: number,
+  durationMs: number,
+  risk: number,
+  horizon: number,
+  need: Int32Array,
+  offset: number,
+  headroomRisk: number = risk,
+): number {
   let first = 0;
   for (let s = 0; s < horizon; s++) {
     const count = forecast.quantile(window, s, risk);
     if (s === 0) first = count;
-    need[offset + s] = containersNeeded(count, durationMs, risk);
+    need[offset + s] = containersNeeded(count, durationMs, headroomRisk);
   }
   return first;
 }
@@ -94,6 +105,14 @@ export interface AquatopeOptions {
    * arrival should find a free container (0 < risk < 1, e.g. 0.5, 0.9, 0.99, 0.999).
    */
   readonly risk: number;
+  /**
+   * The probability an arrival should find a free container given the minute's
+   * count: the Poisson headroom of {@link containersNeeded} (0 < headroomRisk < 1).
+   * Default `risk`. Apart from `risk` it separates the two uncertainties a pool
+   * covers: how many invocations a minute has (the forecast's, `risk`) and how
+   * many of them overlap (`headroomRisk`).
+   */
+  readonly headroomRisk?: number;
   /** Where the forecasts come from (a forecaster and seed; may be shared by the policies of one run). */
   readonly memo: ForecastMemo;
   /**
@@ -126,9 +145,9 @@ export interface AquatopeOptions {
  * minutes < m, ending at absolute minute originMinute + m; the window holds up
  * to its `contextMinutes` when they have been seen), `horizonMinutes`
  * steps: step s is minute m + s. A step needs
- * {@link containersNeeded}(risk-quantile of its count, mean duration, risk)
+ * {@link containersNeeded}(risk-quantile of its count, mean duration, headroomRisk)
  * containers: 0 when the quantile is below 0.5 invocations, else 1 plus the
- * risk-quantile of the Poisson number of busy containers, whose mean is
+ * headroomRisk-quantile of the Poisson number of busy containers, whose mean is
  * Little's law (count / 60,000 ms x duration ms). When the arrivals seen so
  * far in the current minute exceed its forecast quantile, the minute needs at
  * least what that count needs (checked at each invocation end).
@@ -150,7 +169,7 @@ export interface AquatopeOptions {
  *
  * Warm-up: a function with less than one window of history is not forecast.
  * Each of its next `horizonMinutes` minutes needs what its busiest minute so
- * far needs ({@link containersNeeded} of that count; none before its first
+ * far needs ({@link containersNeeded} of that count at headroomRisk; none before its first
  * arrival), prewarmed and kept as above, and every container it frees is kept
  * at least {@link AQUATOPE_FALLBACK_KEEP_ALIVE_MS} (OpenWhisk's 10 minutes).
  * A steady function that just started (a freshly deployed action) thus gets
@@ -160,11 +179,12 @@ export interface AquatopeOptions {
  * batch of windows and the prewarm order.
  */
 export class AquatopePolicy implements PoolPolicy {
-  /** `aquatope@<risk>`, e.g. `aquatope@0.9`. */
+  /** `aquatope@<risk>`, e.g. `aquatope@0.9`, or `aquatope@<risk>/<headroomRisk>` when they differ. */
   readonly name: string;
   /** Always true: the forecasts are made at minute ticks. */
   readonly wantsMinuteTicks = true;
   readonly risk: number;
+  readonly headroomRisk: number;
   readonly originMinute: number;
   readonly horizonMinutes: number;
   private readonly memo: ForecastMemo;
@@ -209,13 +229,18 @@ export class AquatopePolicy implements PoolPolicy {
    */
   constructor(options: AquatopeOptions) {
     const { risk, memo, originMinute = 0, history, horizonMinutes = AQUATOPE_HORIZON_MINUTES } = options;
+    const headroomRisk = options.headroomRisk ?? risk;
     if (!(risk > 0 && risk < 1)) throw new Error(`aquatope: risk must be strictly between 0 and 1, got ${String(risk)}`);
+    if (!(headroomRisk > 0 && headroomRisk < 1)) {
+      throw new Error(`aquatope: headroomRisk must be strictly between 0 and 1, got ${String(headroomRisk)}`);
+    }
     if (!Number.isInteger(originMinute)) throw new Error(`aquatope: originMinute must be an integer, got ${String(originMinute)}`);
     if (!Number.isInteger(horizonMinutes) || horizonMinutes < 1) {
       throw new Error(`aquatope: horizonMinutes must be an integer >= 1, got ${String(horizonMinutes)}`);
     }
-    this.name = `aquatope@${String(risk)}`;
+    this.name = headroomRisk === risk ? `aquatope@${String(risk)}` : `aquatope@${String(risk)}/${String(headroomRisk)}`;
     this.risk = risk;
+    this.headroomRisk = headroomRisk;
     this.memo = memo;
     this.originMinute = originMinute;
     this.history = history;
@@ -305,7 +330,7 @@ export class AquatopePolicy implements PoolPolicy {
       const seen = this.counts[fn * this.stride + this.windowMinutes + this.tickMinute];
       if (seen > this.sizedCount[fn]) {
         this.sizedCount[fn] = seen;
-        const needed = containersNeeded(seen, this.durationMs[fn], this.risk);
+        const needed = containersNeeded(seen, this.durationMs[fn], this.headroomRisk);
         const i = fn * this.horizonMinutes;
         if (needed > this.need[i]) this.need[i] = needed;
       }
@@ -335,7 +360,7 @@ export class AquatopePolicy implements PoolPolicy {
         this.warmingUp[f] = 1;
         let busiest = 0;
         for (let i = end - available; i < end; i++) if (this.counts[i] > busiest) busiest = this.counts[i];
-        const needed = containersNeeded(busiest, this.durationMs[f], this.risk);
+        const needed = containersNeeded(busiest, this.durationMs[f], this.headroomRisk);
         this.need.fill(needed, f * H, (f + 1) * H);
         this.sizedCount[f] = busiest;
         if (needed > 0) order.push({ f, p: 1 });
@@ -345,7 +370,7 @@ export class AquatopePolicy implements PoolPolicy {
       const forecast = this.memo.forecast(minute, windows, keys, H);
       for (let w = 0; w < keys.length; w++) {
         const f = keys[w];
-        this.sizedCount[f] = sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H);
+        this.sizedCount[f] = sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H, this.headroomRisk);
         this.forecastReady[f] = 1;
         order.push({ f, p: 1 - forecast.cdf(w, 0, 0) });
       }

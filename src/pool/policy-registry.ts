@@ -46,7 +46,7 @@ export const POLICIES: Readonly<Record<NamedPolicy, (env: PolicyEnv) => PoolPoli
 };
 
 /** Every accepted policy name, for help texts and errors. */
-export const POLICY_NAMES_HELP = `${Object.keys(POLICIES).join(', ')}, fixed-<minutes>, aquatope@<risk>`;
+export const POLICY_NAMES_HELP = `${Object.keys(POLICIES).join(', ')}, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>]`;
 
 function isNamedPolicy(name: string): name is NamedPolicy {
   return Object.prototype.hasOwnProperty.call(POLICIES, name);
@@ -78,14 +78,28 @@ function resolveFixed(name: string, text: string): (env: PolicyEnv) => PoolPolic
   return () => fixedKeepAlivePolicy(minutes);
 }
 
-function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
+/**
+ * A risk level of `aquatope@<risk>[/<headroomRisk>]`: a plain decimal strictly
+ * between 0 and 1 that prints as a plain decimal. `form` is the spelling the
+ * error names, `what` the level.
+ */
+function parseRisk(name: string, form: string, what: string, text: string): number {
   const risk = Number(text);
   if (!DECIMAL.test(text) || !(risk > 0 && risk < 1)) {
-    throw new Error(`unknown policy "${name}": aquatope@<risk> needs a risk quantile strictly between 0 and 1, got "${text}"`);
+    throw new Error(`unknown policy "${name}": ${form} needs a ${what} strictly between 0 and 1, got "${text}"`);
   }
   // One spelling per risk level; below 1e-6 a number prints with an exponent, which is not accepted.
-  if (!DECIMAL.test(String(risk))) throw new Error(`unknown policy "${name}": aquatope@<risk> needs a risk of at least 0.000001, got "${text}"`);
-  if (`aquatope@${risk}` !== name) throw new Error(`unknown policy "${name}": write it as aquatope@${risk}`);
+  if (!DECIMAL.test(String(risk))) throw new Error(`unknown policy "${name}": ${form} needs a ${what} of at least 0.000001, got "${text}"`);
+  return risk;
+}
+
+function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
+  const slash = text.indexOf('/');
+  const form = slash < 0 ? 'aquatope@<risk>' : 'aquatope@<risk>/<headroomRisk>';
+  const risk = parseRisk(name, form, 'risk quantile', slash < 0 ? text : text.slice(0, slash));
+  const headroomRisk = slash < 0 ? risk : parseRisk(name, form, 'headroom risk', text.slice(slash + 1));
+  const canonical = headroomRisk === risk ? `aquatope@${risk}` : `aquatope@${risk}/${headroomRisk}`;
+  if (canonical !== name) throw new Error(`unknown policy "${name}": write it as ${canonical}`);
   return (env) => {
     const forecaster = env.forecaster;
     if (forecaster === undefined) throw new Error(`policy "${name}" needs a forecaster, and none was given`);
@@ -94,14 +108,14 @@ function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPo
     if (memo.forecaster !== forecaster || memo.seed !== seed) {
       throw new Error(`policy "${name}": the shared forecast memo was built for another forecaster or seed`);
     }
-    return aquatopePolicy({ risk, memo, originMinute: env.originMinute, history: env.history });
+    return aquatopePolicy({ risk, headroomRisk, memo, originMinute: env.originMinute, history: env.history });
   };
 }
 
 /**
  * The policy called `name`.
  * @throws Error naming the unknown or malformed policy and listing the accepted names;
- *   for `aquatope@<risk>`, an Error when `env` has no forecaster.
+ *   for `aquatope@<risk>[/<headroomRisk>]`, an Error when `env` has no forecaster.
  */
 export function createPolicy(name: string, env: PolicyEnv): PoolPolicy {
   return resolvePolicy(name)(env);

@@ -19,7 +19,8 @@
  *    confirmed by an earlier prewarm within them, whichever is more (an idle
  *    container outlives its last use by the platform's keep-alive).
  * 4. Size each forecast function: step s needs containersNeeded(the risk
- *    quantile of its count, duration, risk); the target warm pool is step 0's
+ *    quantile of its count, duration, the headroom risk, by default the
+ *    risk); the target warm pool is step 0's
  *    need, the prewarm the deficit against the containers estimated warm, the
  *    keep-alive the unbroken run of steps needing a container (at least one
  *    minute, the policy's grace). Prewarms go first to the functions likeliest
@@ -84,6 +85,11 @@ export interface PoolSizeTickOptions {
   readonly leaseMs: number;
   /** The risk level, in (0, 1): the forecast quantile and the probability an arrival finds a warm container. */
   readonly riskLevel: number;
+  /**
+   * The probability an arrival finds a warm container given the minute's count
+   * (the Poisson headroom of {@link containersNeeded}), in (0, 1). Default `riskLevel`.
+   */
+  readonly headroomRiskLevel?: number;
   /** The platform's idle-container keep-alive, minutes (an integer >= 1). */
   readonly platformKeepAliveMinutes: number;
   /** Container memory of a function whose activations do not say, MB (> 0). */
@@ -184,6 +190,8 @@ function checkOptions(options: PoolSizeTickOptions, platform: PoolPlatform): voi
     throw new SchedulerError('invalid-input', `${what}: expected ${expected}, found ${JSON.stringify(value)}`);
   };
   if (!(options.riskLevel > 0 && options.riskLevel < 1)) bad('riskLevel', options.riskLevel, 'a number strictly between 0 and 1');
+  const headroom = options.headroomRiskLevel;
+  if (headroom !== undefined && !(headroom > 0 && headroom < 1)) bad('headroomRiskLevel', headroom, 'a number strictly between 0 and 1');
   if (!Number.isInteger(options.platformKeepAliveMinutes) || options.platformKeepAliveMinutes < 1) bad('platformKeepAliveMinutes', options.platformKeepAliveMinutes, 'an integer >= 1');
   if (!(options.defaultMemoryMB > 0) || !Number.isFinite(options.defaultMemoryMB)) bad('defaultMemoryMB', options.defaultMemoryMB, 'a finite number > 0');
   if (options.clusterMemoryMB !== undefined && !(options.clusterMemoryMB > 0)) bad('clusterMemoryMB', options.clusterMemoryMB, 'a number > 0');
@@ -205,6 +213,7 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
   const fire = fireMinuteOf(input.fireTime);
   checkOptions(options, platform);
   const risk = options.riskLevel;
+  const headroomRisk = options.headroomRiskLevel ?? risk;
   const keepAlive = options.platformKeepAliveMinutes;
   const claim = await claimTick(store.ticks, POOL_SIZER_TICK_KIND, fire.fireTime, wallClock, options.leaseMs, input.claimant);
   if (!claim.claimed) return { fireTime: fire.fireTime, skipped: claim.skipped };
@@ -266,7 +275,7 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     const need = new Int32Array(entries.length * H);
     const order: { w: number; fn: string; p: number }[] = [];
     entries.forEach((e, w) => {
-      sizeForecastSteps(view, w, durationOf(e.entry.function), risk, H, need, w * H);
+      sizeForecastSteps(view, w, durationOf(e.entry.function), risk, H, need, w * H, headroomRisk);
       order.push({ w, fn: e.entry.function, p: 1 - view.cdf(w, 0, 0) });
     });
     order.sort((a, b) => b.p - a.p || (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));

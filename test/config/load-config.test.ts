@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       apiHost: undefined, apiKey: undefined, namespace: undefined, couchDbUrl: undefined,
       dbPrefix: DEFAULT_DB_PREFIX, cpuLimitExtension: DEFAULT_CPU_LIMIT_EXTENSION, method: DEFAULT_METHOD,
       probeWindowMs: DEFAULT_PROBE_WINDOW_MS, leaseMs: DEFAULT_LEASE_MS, storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
-      riskLevel: DEFAULT_RISK_LEVEL, managerPackage: DEFAULT_MANAGER_PACKAGE, collectorFirstMinutes: DEFAULT_COLLECTOR_FIRST_MINUTES,
+      riskLevel: DEFAULT_RISK_LEVEL, headroomRiskLevel: undefined, managerPackage: DEFAULT_MANAGER_PACKAGE, collectorFirstMinutes: DEFAULT_COLLECTOR_FIRST_MINUTES,
       collectorLookbackMinutes: DEFAULT_COLLECTOR_LOOKBACK_MINUTES, collectorMaxMinutes: DEFAULT_COLLECTOR_MAX_MINUTES,
       forecastContextMinutes: DEFAULT_FORECAST_CONTEXT_MINUTES, platformKeepAliveMinutes: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
       defaultMemoryMB: DEFAULT_MEMORY_MB, clusterMemoryMB: undefined,
@@ -41,6 +41,12 @@ describe('loadConfig', () => {
     });
     expect(loadConfig({ riskLevel: 0.5 }, { AQUATOPE_RISK_LEVEL: '0.9' }).riskLevel).toBe(0.5);
     expect(loadConfig({}, { AQUATOPE_RISK_LEVEL: '0.9' }).riskLevel).toBe(0.9);
+  });
+
+  it('reads the headroom risk level from params over env, and leaves it unset (the risk level) by default', () => {
+    expect(loadConfig({ headroomRiskLevel: '0.99999' }, { AQUATOPE_HEADROOM_RISK_LEVEL: '0.9' }).headroomRiskLevel).toBe(0.99999);
+    expect(loadConfig({}, { AQUATOPE_HEADROOM_RISK_LEVEL: '0.9' }).headroomRiskLevel).toBe(0.9);
+    expect(loadConfig({ riskLevel: 0.9 }, {}).headroomRiskLevel).toBeUndefined();
   });
 
   it('returns a frozen object', () => {
@@ -107,6 +113,8 @@ describe('loadConfig', () => {
     [{ riskLevel: 1 }, {}, 'param riskLevel: expected a number strictly between 0 and 1, found 1'],
     [{ riskLevel: 'high' }, {}, 'param riskLevel: expected a number strictly between 0 and 1, found "high"'],
     [{}, { AQUATOPE_RISK_LEVEL: '0' }, 'env AQUATOPE_RISK_LEVEL: expected a number strictly between 0 and 1, found "0"'],
+    [{ headroomRiskLevel: 1 }, {}, 'param headroomRiskLevel: expected a number strictly between 0 and 1, found 1'],
+    [{}, { AQUATOPE_HEADROOM_RISK_LEVEL: 'always' }, 'env AQUATOPE_HEADROOM_RISK_LEVEL: expected a number strictly between 0 and 1, found "always"'],
     [{ managerPackage: '/guest/aquatope' }, {}, 'param managerPackage: expected an OpenWhisk package name, found "/guest/aquatope"'],
     [{ collectorFirstMinutes: 0 }, {}, 'param collectorFirstMinutes: expected an integer >= 1 (minutes), found 0'],
     [{ collectorLookbackMinutes: -1 }, {}, 'param collectorLookbackMinutes: expected an integer >= 0 (minutes), found -1'],

@@ -71,6 +71,15 @@ describe('aquatopePolicy options', () => {
     const p = build(risk, lastValueForecaster(WINDOW));
     expect(p.name).toBe(name);
     expect(p.wantsMinuteTicks).toBe(true);
+    expect(p.headroomRisk).toBe(risk);
+  });
+
+  it.each([
+    [0.99, 0.99999, 'aquatope@0.99/0.99999'],
+    [0.99, 0.99, 'aquatope@0.99'],
+  ])('risk %p with headroom risk %p gives a policy named %s', (risk, headroomRisk, name) => {
+    const p = build(risk, lastValueForecaster(WINDOW), { headroomRisk });
+    expect([p.name, p.risk, p.headroomRisk]).toEqual([name, risk, headroomRisk]);
   });
 
   it.each([
@@ -80,6 +89,9 @@ describe('aquatopePolicy options', () => {
     [{ risk: 1.5 }, 'aquatope: risk must be strictly between 0 and 1, got 1.5'],
     [{ risk: Number.NaN }, 'aquatope: risk must be strictly between 0 and 1, got NaN'],
     [{ risk: Number.POSITIVE_INFINITY }, 'aquatope: risk must be strictly between 0 and 1, got Infinity'],
+    [{ risk: 0.9, headroomRisk: 0 }, 'aquatope: headroomRisk must be strictly between 0 and 1, got 0'],
+    [{ risk: 0.9, headroomRisk: 1 }, 'aquatope: headroomRisk must be strictly between 0 and 1, got 1'],
+    [{ risk: 0.9, headroomRisk: Number.NaN }, 'aquatope: headroomRisk must be strictly between 0 and 1, got NaN'],
     [{ risk: 0.9, originMinute: 2.5 }, 'aquatope: originMinute must be an integer, got 2.5'],
     [{ risk: 0.9, horizonMinutes: 0 }, 'aquatope: horizonMinutes must be an integer >= 1, got 0'],
     [{ risk: 0.9, horizonMinutes: 1.5 }, 'aquatope: horizonMinutes must be an integer >= 1, got 1.5'],
@@ -230,6 +242,30 @@ describe('AquatopePolicy sizing and prewarming', () => {
       [0, 1, 0, 17 * MINUTE_MS - 1 - ready],
       [0, 4, 0, 6 * MINUTE_MS - 1 - ready],
     ]);
+  });
+
+  it.each([
+    // Count quantile 60 below q = 0.95, else 120; 1 s each. Containers = 1 + the Poisson(count / 60) headroom quantile.
+    [0.9, undefined, 3], // 60: 1 + Poisson(1) 0.9-quantile 2
+    [0.9, 0.99999, 9], // 60: 1 + Poisson(1) 0.99999-quantile 8
+    [0.99, 0.9, 5], // 120: 1 + Poisson(2) 0.9-quantile 4
+    [0.99, 0.99999, 11], // 120: 1 + Poisson(2) 0.99999-quantile 10
+  ])('at risk %p and headroom risk %p sizes the count at risk and the headroom at headroom risk: %p containers', (risk, headroomRisk, expected) => {
+    const p = build(risk, new FakeForecaster('two-levels', WINDOW, (_c, _s, q) => (q === null || q <= 0.95 ? 60 : 120)), { headroomRisk });
+    p.reset(context(1, 20));
+    ticks(p, new RecordingControl(), 0, 6);
+    expect(p.containersNeeded(0, 0)).toBe(expected);
+  });
+
+  it('sizes a function below one window of history from its busiest minute with the headroom risk', () => {
+    // 60 arrivals in minute 0 of 1 s each: concurrency 1; risk 0.5 alone would give 1 + 1 = 2 containers.
+    const p = build(0.5, stepForecaster(WINDOW, [0]), { headroomRisk: 0.99999 });
+    p.reset(context(1, 20));
+    const control = new RecordingControl();
+    p.onMinute(0, 0, control);
+    for (let i = 0; i < 60; i++) p.onArrival(0, i * 1_000);
+    p.onMinute(1, MINUTE_MS, control);
+    expect(p.containersNeeded(0, 0)).toBe(9);
   });
 
   it('counts running activations and idle or loading containers as the pool before prewarming', () => {

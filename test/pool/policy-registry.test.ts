@@ -19,7 +19,7 @@ function env(schedule: ArrivalSchedule = EMPTY_SCHEDULE, functionCount = 2): Pol
   return { schedule, functionCount, cluster: clusterConfig() };
 }
 
-const KNOWN = 'openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>';
+const KNOWN = 'openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>]';
 
 /** An environment with a forecaster, as aquatope@<risk> needs. */
 function forecastEnv(extra: Partial<PolicyEnv> = {}): PolicyEnv {
@@ -108,9 +108,17 @@ describe('createPolicy', () => {
     ['aquatope@NaN', 'unknown policy "aquatope@NaN": aquatope@<risk> needs a risk quantile strictly between 0 and 1, got "NaN"'],
     ['aquatope@9e-1', 'unknown policy "aquatope@9e-1": aquatope@<risk> needs a risk quantile strictly between 0 and 1, got "9e-1"'],
     ['aquatope@0.9999999999999999999', 'unknown policy "aquatope@0.9999999999999999999": aquatope@<risk> needs a risk quantile strictly between 0 and 1, got "0.9999999999999999999"'],
-    ['aquatope@0.0000001', 'unknown policy "aquatope@0.0000001": aquatope@<risk> needs a risk of at least 0.000001, got "0.0000001"'],
+    ['aquatope@0.0000001', 'unknown policy "aquatope@0.0000001": aquatope@<risk> needs a risk quantile of at least 0.000001, got "0.0000001"'],
     ['aquatope@0.90', 'unknown policy "aquatope@0.90": write it as aquatope@0.9'],
     ['aquatope@00.5', 'unknown policy "aquatope@00.5": write it as aquatope@0.5'],
+    ['aquatope@0.9/', 'unknown policy "aquatope@0.9/": aquatope@<risk>/<headroomRisk> needs a headroom risk strictly between 0 and 1, got ""'],
+    ['aquatope@0.9/1', 'unknown policy "aquatope@0.9/1": aquatope@<risk>/<headroomRisk> needs a headroom risk strictly between 0 and 1, got "1"'],
+    ['aquatope@0.9/0.99/0.9', 'unknown policy "aquatope@0.9/0.99/0.9": aquatope@<risk>/<headroomRisk> needs a headroom risk strictly between 0 and 1, got "0.99/0.9"'],
+    ['aquatope@/0.99', 'unknown policy "aquatope@/0.99": aquatope@<risk>/<headroomRisk> needs a risk quantile strictly between 0 and 1, got ""'],
+    ['aquatope@1/0.99', 'unknown policy "aquatope@1/0.99": aquatope@<risk>/<headroomRisk> needs a risk quantile strictly between 0 and 1, got "1"'],
+    ['aquatope@0.9/0.0000001', 'unknown policy "aquatope@0.9/0.0000001": aquatope@<risk>/<headroomRisk> needs a headroom risk of at least 0.000001, got "0.0000001"'],
+    ['aquatope@0.9/0.9', 'unknown policy "aquatope@0.9/0.9": write it as aquatope@0.9'],
+    ['aquatope@0.9/0.990', 'unknown policy "aquatope@0.9/0.990": write it as aquatope@0.9/0.99'],
   ])('throws for %j: %s', (name, message) => {
     expect(() => createPolicy(name, forecastEnv())).toThrow(new Error(message));
   });
@@ -126,6 +134,17 @@ describe('createPolicy', () => {
     expect(p).toBeInstanceOf(AquatopePolicy);
     expect(p.name).toBe(name);
     expect(p instanceof AquatopePolicy && p.risk).toBe(risk);
+    expect(p instanceof AquatopePolicy && p.headroomRisk).toBe(risk);
+  });
+
+  it.each([
+    ['aquatope@0.999/0.99999', 0.999, 0.99999],
+    ['aquatope@0.99999/0.9', 0.99999, 0.9],
+  ])('builds %s as the aquatope policy at risk %p with headroom risk %p', (name, risk, headroomRisk) => {
+    const p = createPolicy(name, forecastEnv());
+    expect(p).toBeInstanceOf(AquatopePolicy);
+    expect(p.name).toBe(name);
+    expect(p instanceof AquatopePolicy && [p.risk, p.headroomRisk]).toEqual([risk, headroomRisk]);
   });
 
   it('builds aquatope@<risk> from the environment\'s origin minute and pre-run history', () => {

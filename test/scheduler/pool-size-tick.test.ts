@@ -157,6 +157,16 @@ describe('runPoolSizeTick', () => {
     expect(target?.keepAliveMinutes).toBe(2);
   });
 
+  it('sizes the Poisson headroom at headroomRiskLevel, the count at riskLevel, as aquatope@<risk>/<headroomRisk> does', async () => {
+    await seed();
+    await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0])]));
+    acted(await tick(new FakePool(), { ...OPTIONS, headroomRiskLevel: 0.99999 }));
+    // 30 invocations of 2 s: Poisson(1) busy, whose 0.99999-quantile is 8, plus the arriving one: 9 (4 at 0.95).
+    expect(containersNeeded(30, 2000, 0.99999)).toBe(9);
+    const target = (await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions.find((f) => f.function === '/g/a');
+    expect(target).toEqual({ function: '/g/a', warmContainers: 9, prewarm: 8, keepAliveMinutes: 2, memoryMB: 512 });
+  });
+
   it('a repeated tick applies nothing again', async () => {
     await seed();
     await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/a', [30, 30, 0])]));
@@ -354,6 +364,8 @@ describe('runPoolSizeTick', () => {
       ['prewarmMode', 'runtime-manifest', 'prewarmMode: expected warmup, or a platform port with the stem-cell path (the runtime-manifest admin endpoint), found "runtime-manifest"'],
       ['prewarmMode', 'stem-cells', 'prewarmMode: expected warmup or runtime-manifest, found "stem-cells"'],
       ['defaultRuntimeKind', 'node 20', 'defaultRuntimeKind: expected a runtime kind such as nodejs:20, found "node 20"'],
+      ['headroomRiskLevel', 1, 'headroomRiskLevel: expected a number strictly between 0 and 1, found 1'],
+      ['headroomRiskLevel', Number.NaN, 'headroomRiskLevel: expected a number strictly between 0 and 1, found null'],
     ])('a bad %s %j (no stem-cell port) is invalid-input naming the value, before the tick is claimed', async (key, value, message) => {
       const options: PoolSizeTickOptions = { ...OPTIONS };
       Reflect.set(options, key, value);

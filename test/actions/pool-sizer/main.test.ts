@@ -23,6 +23,7 @@ describe('pool-sizer main', () => {
     ['riskLevel', { ...good, riskLevel: 0 }, 'param riskLevel: expected a number strictly between 0 and 1, found 0'],
     ['riskLevel', { ...good, riskLevel: 1 }, 'param riskLevel: expected a number strictly between 0 and 1, found 1'],
     ['riskLevel', { ...good, riskLevel: 'safe' }, 'param riskLevel: expected a number strictly between 0 and 1, found "safe"'],
+    ['headroomRiskLevel', { ...good, headroomRiskLevel: 1.5 }, 'param headroomRiskLevel: expected a number strictly between 0 and 1, found 1.5'],
     ['platformKeepAliveMinutes', { ...good, platformKeepAliveMinutes: 0 }, 'param platformKeepAliveMinutes: expected an integer >= 1 (minutes), found 0'],
     ['defaultMemoryMB', { ...good, defaultMemoryMB: -1 }, 'param defaultMemoryMB: expected an integer >= 1 (MB), found -1'],
     ['clusterMemoryMB', { ...good, clusterMemoryMB: 'lots' }, 'param clusterMemoryMB: expected an integer >= 1 (MB), found "lots"'],
