@@ -165,7 +165,7 @@ async function keepalive(cmd: KeepaliveCommand): Promise<{ report: KeepaliveRepo
     ...(cmd.invokerMemoryMB === undefined ? {} : { invokerMemoryMB: cmd.invokerMemoryMB }),
   });
   let forecaster: Forecaster | undefined;
-  if (cmd.policies.some((p) => p.startsWith('aquatope@'))) {
+  if (cmd.policies.some((p) => p.startsWith('aquatope@') || p.startsWith('aquatope-worth@'))) {
     const dir = cmd.model ?? defaultModelDir();
     process.stderr.write(`loading the forecaster from ${dir}...\n`);
     await initTensorflow();

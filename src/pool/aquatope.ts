@@ -86,6 +86,72 @@ export function sizeForecastSteps(
   return first;
 }
 
+/** The greatest quantile level {@link sizeForecastStepsByWorth} takes (1 - 1e-6). */
+export const WORTH_LEVEL_MAX = 1 - 1e-6;
+
+/**
+ * Exponent of the count in the headroom level of {@link sizeForecastStepsByWorth}
+ * (0.5). With 1 the level counts every arrival of the minute as saved by each
+ * spare container (an upper bound: a cold start adds a container that serves
+ * the rest of the minute), with 0 none but one. On the held-out hours of the
+ * keep-alive bench 0.5 moved the frontier past both (BENCHMARKS.md, issue 3).
+ */
+export const WORTH_HEADROOM_EXPONENT = 0.5;
+
+function clampLevel(q: number, least: number): number {
+  return q < least ? least : q > WORTH_LEVEL_MAX ? WORTH_LEVEL_MAX : q;
+}
+
+/**
+ * The headroom level {@link sizeForecastStepsByWorth} gives a count:
+ * 1 - theta / max(1, count)^{@link WORTH_HEADROOM_EXPONENT}, within [least, {@link WORTH_LEVEL_MAX}]. Pure.
+ */
+export function worthHeadroomLevel(theta: number, count: number, least: number): number {
+  return clampLevel(1 - theta / Math.pow(Math.max(1, count), WORTH_HEADROOM_EXPONENT), least);
+}
+
+/**
+ * Like {@link sizeForecastSteps}, with both levels from what a cold start is
+ * worth, so that every function's pool is sized at the same exchange rate of
+ * idle memory for cold starts: keeping one of its containers (`memoryMB`) idle
+ * for a minute costs memoryMB / 1,024 x 60 GB-s, and theta = that / `worthGBs`
+ * is the least chance of use that pays for it. The count is taken at quantile
+ * 1 - theta (a minute gets a container while the chance it has an arrival is
+ * at least theta) and the Poisson headroom at {@link worthHeadroomLevel} (a busy
+ * function's spare container saves more cold starts, so it keeps more of them),
+ * both within [`least`, {@link WORTH_LEVEL_MAX}].
+ * @param worthGBs idle memory one cold start is worth, GB-s, > 0.
+ * @param least the least level of both quantiles, in (0, 1).
+ * @returns step 0's count (what step 0 was sized for).
+ * @throws RangeError as {@link containersNeeded} does.
+ */
+export function sizeForecastStepsByWorth(
+  forecast: CountForecast,
+  window: number,
+  durationMs: number,
+  memoryMB: number,
+  worthGBs: number,
+  least: number,
+  horizon: number,
+  need: Int32Array,
+  offset: number,
+): number {
+  const theta = worthTheta(memoryMB, worthGBs);
+  const countLevel = clampLevel(1 - theta, least);
+  let first = 0;
+  for (let s = 0; s < horizon; s++) {
+    const count = forecast.quantile(window, s, countLevel);
+    if (s === 0) first = count;
+    need[offset + s] = containersNeeded(count, durationMs, worthHeadroomLevel(theta, count, least));
+  }
+  return first;
+}
+
+/** theta of {@link sizeForecastStepsByWorth}: a container's idle GB-s per minute over `worthGBs`. Pure. */
+export function worthTheta(memoryMB: number, worthGBs: number): number {
+  return ((memoryMB / 1024) * (MINUTE_MS / 1000)) / worthGBs;
+}
+
 /**
  * The end of the unbroken run of forecast steps from `step` that need at
  * least `rank` containers: the first step at or after `step` (of
@@ -113,6 +179,14 @@ export interface AquatopeOptions {
    * many of them overlap (`headroomRisk`).
    */
   readonly headroomRisk?: number;
+  /**
+   * Idle memory one cold start is worth, GB-s (> 0). When set, each function's
+   * count quantile and headroom come from it and the function's memory
+   * ({@link sizeForecastStepsByWorth}), `risk` is only their least level,
+   * `headroomRisk` is not used, and the policy is named `aquatope-worth@<GB-s>`.
+   * Default: unset (the quantiles are `risk` and `headroomRisk`).
+   */
+  readonly coldStartWorthGBs?: number;
   /** Where the forecasts come from (a forecaster and seed; may be shared by the policies of one run). */
   readonly memo: ForecastMemo;
   /**
@@ -185,6 +259,8 @@ export class AquatopePolicy implements PoolPolicy {
   readonly wantsMinuteTicks = true;
   readonly risk: number;
   readonly headroomRisk: number;
+  /** See {@link AquatopeOptions.coldStartWorthGBs}. */
+  readonly coldStartWorthGBs: number | undefined;
   readonly originMinute: number;
   readonly horizonMinutes: number;
   private readonly memo: ForecastMemo;
@@ -241,6 +317,12 @@ export class AquatopePolicy implements PoolPolicy {
     this.name = headroomRisk === risk ? `aquatope@${String(risk)}` : `aquatope@${String(risk)}/${String(headroomRisk)}`;
     this.risk = risk;
     this.headroomRisk = headroomRisk;
+    const worth = options.coldStartWorthGBs;
+    if (worth !== undefined && !(worth > 0 && Number.isFinite(worth))) {
+      throw new Error(`aquatope: coldStartWorthGBs must be a finite number > 0, got ${String(worth)}`);
+    }
+    this.coldStartWorthGBs = worth;
+    if (worth !== undefined) this.name = `aquatope-worth@${String(worth)}`;
     this.memo = memo;
     this.originMinute = originMinute;
     this.history = history;
@@ -330,7 +412,7 @@ export class AquatopePolicy implements PoolPolicy {
       const seen = this.counts[fn * this.stride + this.windowMinutes + this.tickMinute];
       if (seen > this.sizedCount[fn]) {
         this.sizedCount[fn] = seen;
-        const needed = containersNeeded(seen, this.durationMs[fn], this.headroomRisk);
+        const needed = containersNeeded(seen, this.durationMs[fn], this.headroomOf(fn, seen));
         const i = fn * this.horizonMinutes;
         if (needed > this.need[i]) this.need[i] = needed;
       }
@@ -360,7 +442,7 @@ export class AquatopePolicy implements PoolPolicy {
         this.warmingUp[f] = 1;
         let busiest = 0;
         for (let i = end - available; i < end; i++) if (this.counts[i] > busiest) busiest = this.counts[i];
-        const needed = containersNeeded(busiest, this.durationMs[f], this.headroomRisk);
+        const needed = containersNeeded(busiest, this.durationMs[f], this.headroomOf(f, busiest));
         this.need.fill(needed, f * H, (f + 1) * H);
         this.sizedCount[f] = busiest;
         if (needed > 0) order.push({ f, p: 1 });
@@ -370,7 +452,10 @@ export class AquatopePolicy implements PoolPolicy {
       const forecast = this.memo.forecast(minute, windows, keys, H);
       for (let w = 0; w < keys.length; w++) {
         const f = keys[w];
-        this.sizedCount[f] = sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H, this.headroomRisk);
+        this.sizedCount[f] =
+          this.coldStartWorthGBs === undefined
+            ? sizeForecastSteps(forecast, w, this.durationMs[f], this.risk, H, this.need, f * H, this.headroomRisk)
+            : sizeForecastStepsByWorth(forecast, w, this.durationMs[f], this.memoryMB[f], this.coldStartWorthGBs, this.risk, H, this.need, f * H);
         this.forecastReady[f] = 1;
         order.push({ f, p: 1 - forecast.cdf(w, 0, 0) });
       }
@@ -417,6 +502,12 @@ export class AquatopePolicy implements PoolPolicy {
   meanDurationMs(fn: number): number {
     this.checkFunction(fn);
     return this.durationMs[fn];
+  }
+
+  /** The headroom level of `fn` for `count` invocations in a minute. */
+  private headroomOf(fn: number, count: number): number {
+    const worth = this.coldStartWorthGBs;
+    return worth === undefined ? this.headroomRisk : worthHeadroomLevel(worthTheta(this.memoryMB[fn], worth), count, this.risk);
   }
 
   private checkFunction(fn: number): void {

@@ -35,7 +35,7 @@ export interface PolicyEnv {
   readonly forecastMemo?: ForecastMemo;
 }
 
-/** The policies with a fixed name. `fixed-<minutes>` and `aquatope@<risk>` are parsed separately. */
+/** The policies with a fixed name. `fixed-<minutes>`, `aquatope@<risk>` and `aquatope-worth@<GB-s>` are parsed separately. */
 export type NamedPolicy = 'openwhisk-default' | 'hybrid-histogram' | 'oracle';
 
 /** Lookup table: a baseline and ours plug into the same slot. */
@@ -46,7 +46,7 @@ export const POLICIES: Readonly<Record<NamedPolicy, (env: PolicyEnv) => PoolPoli
 };
 
 /** Every accepted policy name, for help texts and errors. */
-export const POLICY_NAMES_HELP = `${Object.keys(POLICIES).join(', ')}, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>]`;
+export const POLICY_NAMES_HELP = `${Object.keys(POLICIES).join(', ')}, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>], aquatope-worth@<GB-s>`;
 
 function isNamedPolicy(name: string): name is NamedPolicy {
   return Object.prototype.hasOwnProperty.call(POLICIES, name);
@@ -63,6 +63,8 @@ function resolvePolicy(name: string): (env: PolicyEnv) => PoolPolicy {
   if (isNamedPolicy(name)) return POLICIES[name];
   const fixed = /^fixed-(.*)$/.exec(name);
   if (fixed !== null && fixed[1] !== '') return resolveFixed(name, fixed[1]);
+  const worth = /^aquatope-worth@(.*)$/.exec(name);
+  if (worth !== null && worth[1] !== '') return resolveWorth(name, worth[1]);
   const aquatope = /^aquatope@(.*)$/.exec(name);
   if (aquatope !== null && aquatope[1] !== '') return resolveAquatope(name, aquatope[1]);
   throw new Error(`unknown policy "${name}"; known: ${POLICY_NAMES_HELP}`);
@@ -93,13 +95,8 @@ function parseRisk(name: string, form: string, what: string, text: string): numb
   return risk;
 }
 
-function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
-  const slash = text.indexOf('/');
-  const form = slash < 0 ? 'aquatope@<risk>' : 'aquatope@<risk>/<headroomRisk>';
-  const risk = parseRisk(name, form, 'risk quantile', slash < 0 ? text : text.slice(0, slash));
-  const headroomRisk = slash < 0 ? risk : parseRisk(name, form, 'headroom risk', text.slice(slash + 1));
-  const canonical = headroomRisk === risk ? `aquatope@${risk}` : `aquatope@${risk}/${headroomRisk}`;
-  if (canonical !== name) throw new Error(`unknown policy "${name}": write it as ${canonical}`);
+/** A factory that gives `build` the run's forecast memo (or a new one for the env's forecaster and seed). */
+function withMemo(name: string, build: (memo: ForecastMemo, env: PolicyEnv) => PoolPolicy): (env: PolicyEnv) => PoolPolicy {
   return (env) => {
     const forecaster = env.forecaster;
     if (forecaster === undefined) throw new Error(`policy "${name}" needs a forecaster, and none was given`);
@@ -108,14 +105,40 @@ function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPo
     if (memo.forecaster !== forecaster || memo.seed !== seed) {
       throw new Error(`policy "${name}": the shared forecast memo was built for another forecaster or seed`);
     }
-    return aquatopePolicy({ risk, headroomRisk, memo, originMinute: env.originMinute, history: env.history });
+    return build(memo, env);
   };
+}
+
+/** The least level of both quantiles of `aquatope-worth@<GB-s>` (0.5: the median count). */
+export const WORTH_POLICY_LEAST_LEVEL = 0.5;
+
+function resolveWorth(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
+  const worth = Number(text);
+  if (!DECIMAL.test(text) || !(worth > 0) || !Number.isFinite(worth)) {
+    throw new Error(`unknown policy "${name}": aquatope-worth@<GB-s> needs a positive number of GB-s a cold start is worth, got "${text}"`);
+  }
+  // One spelling per worth; a number that prints with an exponent is not accepted.
+  if (!DECIMAL.test(String(worth))) throw new Error(`unknown policy "${name}": aquatope-worth@<GB-s> needs from 0.000001 to below 1e21 GB-s, got "${text}"`);
+  if (`aquatope-worth@${worth}` !== name) throw new Error(`unknown policy "${name}": write it as aquatope-worth@${worth}`);
+  return withMemo(name, (memo, env) =>
+    aquatopePolicy({ risk: WORTH_POLICY_LEAST_LEVEL, coldStartWorthGBs: worth, memo, originMinute: env.originMinute, history: env.history }),
+  );
+}
+
+function resolveAquatope(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
+  const slash = text.indexOf('/');
+  const form = slash < 0 ? 'aquatope@<risk>' : 'aquatope@<risk>/<headroomRisk>';
+  const risk = parseRisk(name, form, 'risk quantile', slash < 0 ? text : text.slice(0, slash));
+  const headroomRisk = slash < 0 ? risk : parseRisk(name, form, 'headroom risk', text.slice(slash + 1));
+  const canonical = headroomRisk === risk ? `aquatope@${risk}` : `aquatope@${risk}/${headroomRisk}`;
+  if (canonical !== name) throw new Error(`unknown policy "${name}": write it as ${canonical}`);
+  return withMemo(name, (memo, env) => aquatopePolicy({ risk, headroomRisk, memo, originMinute: env.originMinute, history: env.history }));
 }
 
 /**
  * The policy called `name`.
  * @throws Error naming the unknown or malformed policy and listing the accepted names;
- *   for `aquatope@<risk>[/<headroomRisk>]`, an Error when `env` has no forecaster.
+ *   for `aquatope@<risk>[/<headroomRisk>]` and `aquatope-worth@<GB-s>`, an Error when `env` has no forecaster.
  */
 export function createPolicy(name: string, env: PolicyEnv): PoolPolicy {
   return resolvePolicy(name)(env);

@@ -113,7 +113,7 @@ describe('runKeepaliveBench', () => {
   });
 
   it('rejects an unknown policy before simulating anything', () => {
-    expect(() => run(1, ['oracle', 'lru'])).toThrow('unknown policy "lru"; known: openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>]');
+    expect(() => run(1, ['oracle', 'lru'])).toThrow('unknown policy "lru"; known: openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>], aquatope-worth@<GB-s>');
   });
 
   it('runs aquatope at several risk levels on one forecast per minute and renders their rows', () => {

@@ -236,6 +236,17 @@ describe('aquatope train, bench forecast and aquatope@<risk> (one small trained 
     expect(rows[1].invocations).toBe(rows[0].invocations);
   }, 60_000);
 
+  it('bench keepalive loads the model for aquatope-worth@<GB-s> alone and runs it on the same arrivals', () => {
+    const out = join(work, 'keepalive-worth');
+    const r = aquatope('bench', 'keepalive', '--policies', 'openwhisk-default,aquatope-worth@300', '--model', model, '--functions', '20', '--minutes', '60:150', '--seed', '2', '--out', out);
+    expect(r.stderr).toContain(`loading the forecaster from ${model}`);
+    expect(r.status).toBe(0);
+    const report = JSON.parse(readFileSync(join(out, 'keepalive.json'), 'utf8'));
+    const rows: { name: string; invocations: number }[] = report.policies;
+    expect(rows.map((p) => p.name)).toEqual(['openwhisk-default', 'aquatope-worth@300']);
+    expect(rows[1].invocations).toBe(rows[0].invocations);
+  }, 60_000);
+
   it('bench keepalive rejects a risk outside (0, 1)', () => {
     const r = aquatope('bench', 'keepalive', '--policies', 'aquatope@1.5', '--model', model, '--out', join(work, 'never'));
     expect(r.status).toBe(2);

@@ -92,6 +92,10 @@ describe('aquatopePolicy options', () => {
     [{ risk: 0.9, headroomRisk: 0 }, 'aquatope: headroomRisk must be strictly between 0 and 1, got 0'],
     [{ risk: 0.9, headroomRisk: 1 }, 'aquatope: headroomRisk must be strictly between 0 and 1, got 1'],
     [{ risk: 0.9, headroomRisk: Number.NaN }, 'aquatope: headroomRisk must be strictly between 0 and 1, got NaN'],
+    [{ risk: 0.5, coldStartWorthGBs: 0 }, 'aquatope: coldStartWorthGBs must be a finite number > 0, got 0'],
+    [{ risk: 0.5, coldStartWorthGBs: -300 }, 'aquatope: coldStartWorthGBs must be a finite number > 0, got -300'],
+    [{ risk: 0.5, coldStartWorthGBs: Number.NaN }, 'aquatope: coldStartWorthGBs must be a finite number > 0, got NaN'],
+    [{ risk: 0.5, coldStartWorthGBs: Number.POSITIVE_INFINITY }, 'aquatope: coldStartWorthGBs must be a finite number > 0, got Infinity'],
     [{ risk: 0.9, originMinute: 2.5 }, 'aquatope: originMinute must be an integer, got 2.5'],
     [{ risk: 0.9, horizonMinutes: 0 }, 'aquatope: horizonMinutes must be an integer >= 1, got 0'],
     [{ risk: 0.9, horizonMinutes: 1.5 }, 'aquatope: horizonMinutes must be an integer >= 1, got 1.5'],
@@ -255,6 +259,39 @@ describe('AquatopePolicy sizing and prewarming', () => {
     p.reset(context(1, 20));
     ticks(p, new RecordingControl(), 0, 6);
     expect(p.containersNeeded(0, 0)).toBe(expected);
+  });
+
+  describe('with a cold-start worth', () => {
+    // Count quantile 60 up to q = 0.96, else 120; 1 s each: concurrency 1 at 60.
+    const twoLevels = (): FakeForecaster => new FakeForecaster('two-levels', WINDOW, (_c, _s, q) => (q === null || q <= 0.96 ? 60 : 120));
+    const sized = (worth: number, memoryMB: number, forecaster: FakeForecaster = twoLevels()): number => {
+      const p = build(0.5, forecaster, { coldStartWorthGBs: worth });
+      p.reset({ ...context(1, 20), memoryMB: Float64Array.from([memoryMB]) });
+      ticks(p, new RecordingControl(), 0, 6);
+      return p.containersNeeded(0, 0);
+    };
+
+    it('is named aquatope-worth@<GB-s>', () => {
+      expect(build(0.5, twoLevels(), { coldStartWorthGBs: 300 }).name).toBe('aquatope-worth@300');
+    });
+
+    it.each([
+      // theta = MB / 1,024 x 60 s / worth; count at 1 - theta; headroom at 1 - theta / sqrt(count); 1 + the Poisson(1) quantile.
+      [300, 256, 5], // theta 0.05: count 60, headroom 0.99355: 1 + 4
+      [30, 256, 4], // theta 0.5: count 60, headroom 0.93545: 1 + 3
+      [3, 256, 2], // theta 5: both levels at the least, 0.5: 1 + 1
+      [300, 1024, 4], // theta 0.2: a container four times as large keeps less headroom, 0.97418: 1 + 3
+      [300, 128, 8], // theta 0.025: count 120 (level 0.975), headroom 1 - 0.025 / sqrt(120) = 0.99772 on Poisson(2): 1 + 7
+    ])('at %p GB-s a cold start, a %p MB function needs %p containers', (worth, memoryMB, expected) => {
+      expect(sized(worth, memoryMB)).toBe(expected);
+    });
+
+    it('keeps a container for a sparse function only while the chance of an arrival pays for its idle minute', () => {
+      // P(count = 0) = 0.9: a minute needs a container when the count quantile is above 0.9.
+      const sparse = (): FakeForecaster => new FakeForecaster('sparse', WINDOW, (_c, _s, q) => (q !== null && q > 0.9 ? 1 : 0));
+      expect(sized(300, 256, sparse())).toBe(1); // theta 0.05 < 0.1
+      expect(sized(100, 256, sparse())).toBe(0); // theta 0.15 > 0.1
+    });
   });
 
   it('sizes a function below one window of history from its busiest minute with the headroom risk', () => {

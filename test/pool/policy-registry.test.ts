@@ -19,7 +19,7 @@ function env(schedule: ArrivalSchedule = EMPTY_SCHEDULE, functionCount = 2): Pol
   return { schedule, functionCount, cluster: clusterConfig() };
 }
 
-const KNOWN = 'openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>]';
+const KNOWN = 'openwhisk-default, hybrid-histogram, oracle, fixed-<minutes>, aquatope@<risk>[/<headroomRisk>], aquatope-worth@<GB-s>';
 
 /** An environment with a forecaster, as aquatope@<risk> needs. */
 function forecastEnv(extra: Partial<PolicyEnv> = {}): PolicyEnv {
@@ -119,6 +119,13 @@ describe('createPolicy', () => {
     ['aquatope@0.9/0.0000001', 'unknown policy "aquatope@0.9/0.0000001": aquatope@<risk>/<headroomRisk> needs a headroom risk of at least 0.000001, got "0.0000001"'],
     ['aquatope@0.9/0.9', 'unknown policy "aquatope@0.9/0.9": write it as aquatope@0.9'],
     ['aquatope@0.9/0.990', 'unknown policy "aquatope@0.9/0.990": write it as aquatope@0.9/0.99'],
+    ['aquatope-worth@', `unknown policy "aquatope-worth@"; known: ${KNOWN}`],
+    ['aquatope-worth@0', 'unknown policy "aquatope-worth@0": aquatope-worth@<GB-s> needs a positive number of GB-s a cold start is worth, got "0"'],
+    ['aquatope-worth@-300', 'unknown policy "aquatope-worth@-300": aquatope-worth@<GB-s> needs a positive number of GB-s a cold start is worth, got "-300"'],
+    ['aquatope-worth@lots', 'unknown policy "aquatope-worth@lots": aquatope-worth@<GB-s> needs a positive number of GB-s a cold start is worth, got "lots"'],
+    ['aquatope-worth@3e2', 'unknown policy "aquatope-worth@3e2": aquatope-worth@<GB-s> needs a positive number of GB-s a cold start is worth, got "3e2"'],
+    ['aquatope-worth@0.0000001', 'unknown policy "aquatope-worth@0.0000001": aquatope-worth@<GB-s> needs from 0.000001 to below 1e21 GB-s, got "0.0000001"'],
+    ['aquatope-worth@300.0', 'unknown policy "aquatope-worth@300.0": write it as aquatope-worth@300'],
   ])('throws for %j: %s', (name, message) => {
     expect(() => createPolicy(name, forecastEnv())).toThrow(new Error(message));
   });
@@ -145,6 +152,20 @@ describe('createPolicy', () => {
     expect(p).toBeInstanceOf(AquatopePolicy);
     expect(p.name).toBe(name);
     expect(p instanceof AquatopePolicy && [p.risk, p.headroomRisk]).toEqual([risk, headroomRisk]);
+  });
+
+  it.each([
+    ['aquatope-worth@300', 300],
+    ['aquatope-worth@0.5', 0.5],
+  ])('builds %s as the aquatope policy sized by a cold-start worth of %p GB-s, least level 0.5', (name, worth) => {
+    const p = createPolicy(name, forecastEnv());
+    expect(p).toBeInstanceOf(AquatopePolicy);
+    expect(p.name).toBe(name);
+    expect(p instanceof AquatopePolicy && [p.coldStartWorthGBs, p.risk]).toEqual([worth, 0.5]);
+  });
+
+  it('throws for aquatope-worth@300 without a forecaster', () => {
+    expect(() => createPolicy('aquatope-worth@300', env())).toThrow(new Error('policy "aquatope-worth@300" needs a forecaster, and none was given'));
   });
 
   it('builds aquatope@<risk> from the environment\'s origin minute and pre-run history', () => {
