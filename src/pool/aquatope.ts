@@ -94,7 +94,8 @@ export const WORTH_LEVEL_MAX = 1 - 1e-6;
  * (0.5). With 1 the level counts every arrival of the minute as saved by each
  * spare container (an upper bound: a cold start adds a container that serves
  * the rest of the minute), with 0 none but one. On the held-out hours of the
- * keep-alive bench 0.5 moved the frontier past both (BENCHMARKS.md, issue 3).
+ * keep-alive bench 0.5's curve lay on or below both (tuned on those hours;
+ * BENCHMARKS.md, issue 3).
  */
 export const WORTH_HEADROOM_EXPONENT = 0.5;
 
@@ -253,7 +254,10 @@ export interface AquatopeOptions {
  * batch of windows and the prewarm order.
  */
 export class AquatopePolicy implements PoolPolicy {
-  /** `aquatope@<risk>`, e.g. `aquatope@0.9`, or `aquatope@<risk>/<headroomRisk>` when they differ. */
+  /**
+   * `aquatope@<risk>`, e.g. `aquatope@0.9`; `aquatope@<risk>/<headroomRisk>` when they differ;
+   * `aquatope-worth@<GB-s>` with a cold-start worth.
+   */
   readonly name: string;
   /** Always true: the forecasts are made at minute ticks. */
   readonly wantsMinuteTicks = true;
