@@ -38,6 +38,7 @@ import { simulate, StartKind, type SimObserver } from '../src/sim/simulator';
 import type { SimFunction, Workload } from '../src/sim/workload';
 import { createMethods, type MethodName } from '../src/tuning/method-registry';
 import { runTuning } from '../src/tuning/run-tuning';
+import { capCpuPerGB } from '../src/tuning/workflow-search-space';
 import { buildStageGraph, type StageGraph } from '../src/workflow/dag';
 import { stageCost } from '../src/workflow/invoke-workflow';
 import { latencyPercentile } from '../src/workflow/latency-percentile';
@@ -71,6 +72,13 @@ export interface SystemCombination {
    * workflow. Default false.
    */
   readonly dagPrewarm?: boolean;
+  /**
+   * Most CPU the method may give a stage per GB of its memory, cores per
+   * 1,024 MB (default: no cap). With the invoker's ratio (16 cores per
+   * 32 GiB: 0.5) a burst that memory-only placement packs onto one invoker
+   * cannot ask for more cores than it has ({@link capCpuPerGB}).
+   */
+  readonly cpuPerGB?: number;
 }
 
 /**
@@ -96,12 +104,14 @@ export function poolName(c: SystemCombination): string {
 /**
  * How a combination's tuning is named: METHOD, then `@pPERCENTILE` when it
  * tunes for its own percentile, then `-MARGIN%` when it tunes below the
- * target (for example `aquatope@p99-10%`).
+ * target, then `/cpuRATIO` when its CPU per GB is capped (for example
+ * `aquatope@p99-10%/cpu0.5`).
  */
 export function tuningName(c: SystemCombination): string {
   const pct = c.tunePercentile === undefined ? '' : `@p${c.tunePercentile}`;
   const margin = c.tuneMargin === undefined || c.tuneMargin === 0 ? '' : `-${Number((c.tuneMargin * 100).toFixed(6))}%`;
-  return `${c.method}${pct}${margin}`;
+  const cap = c.cpuPerGB === undefined ? '' : `/cpu${c.cpuPerGB}`;
+  return `${c.method}${pct}${margin}${cap}`;
 }
 
 /** One combination's line. Costs in the workflows' price unit. */
@@ -186,7 +196,9 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       input.workflows.map((wf) => {
         input.onProgress?.(`tuning ${wf.name} with ${key}`);
         const margin = combo.tuneMargin ?? 0;
-        const target = { ...wf, qos: { percentile: combo.tunePercentile ?? wf.qos.percentile, targetMs: wf.qos.targetMs * (1 - margin) } };
+        const cap = combo.cpuPerGB;
+        const space = cap === undefined ? wf.space : wf.space.map((sp, i) => capCpuPerGB(sp, cap, `${wf.name}/${wf.stages[i].name}`));
+        const target = { ...wf, space, qos: { percentile: combo.tunePercentile ?? wf.qos.percentile, targetMs: wf.qos.targetMs * (1 - margin) } };
         const run = runTuning(createMethods()[combo.method], target, { seed: 1 });
         if (run.final === undefined) throw new Error(`${key} found no configuration for ${wf.name}`);
         return run.final;

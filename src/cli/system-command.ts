@@ -40,10 +40,11 @@ export function combinationName(c: SystemCombination): string {
 }
 
 /**
- * Parses `--combinations`: comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]],
- * for example `dag:aquatope@0.99+aquatope@p99.9-10%,openwhisk-default+max-resources`.
+ * Parses `--combinations`: comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]][/cpuRATIO],
+ * for example `dag:aquatope@0.99+aquatope@p99.9-10%/cpu0.5,openwhisk-default+max-resources`
+ * (`/cpuRATIO`: at most RATIO cores per GB of a stage's memory).
  * @throws UsageError naming the bad entry: no `+`, an unknown policy or method,
- *   a percentile outside (0, 100), a margin outside [0, 100).
+ *   a percentile outside (0, 100), a margin outside [0, 100), a CPU cap that is not a number > 0.
  */
 export function parseCombinations(text: string): SystemCombination[] {
   const entries = text.split(',').map((e) => e.trim());
@@ -55,7 +56,11 @@ export function parseCombinations(text: string): SystemCombination[] {
     const dag = pool.startsWith(DAG_PREFIX);
     const policy = dag ? pool.slice(DAG_PREFIX.length) : pool;
     const flag = dag ? { dagPrewarm: true } : {};
-    const [method, percentileText, ...rest] = entry.slice(plus + 1).split('@');
+    const tuning = entry.slice(plus + 1);
+    const capAt = tuning.lastIndexOf('/cpu');
+    const capText = capAt < 0 ? undefined : tuning.slice(capAt + '/cpu'.length);
+    const cap = capText === undefined ? {} : { cpuPerGB: parseCpuCap(entry, capText) };
+    const [method, percentileText, ...rest] = (capAt < 0 ? tuning : tuning.slice(0, capAt)).split('@');
     try {
       validatePolicyNames([policy]);
     } catch (e) {
@@ -63,17 +68,24 @@ export function parseCombinations(text: string): SystemCombination[] {
     }
     if (!isMethodName(method)) throw new UsageError(`--combinations: "${entry}": unknown method "${method}"; known: ${METHOD_NAMES.join(', ')}`);
     if (rest.length > 0) throw new UsageError(`--combinations: "${entry}" has more than one @`);
-    if (percentileText === undefined) return { policy, method, ...flag };
+    if (percentileText === undefined) return { policy, method, ...flag, ...cap };
     const parts = /^p(\d+(?:\.\d+)?)(?:-(\d+(?:\.\d+)?)%)?$/.exec(percentileText);
     const percentile = parts === null ? NaN : Number(parts[1]);
     if (!(percentile > 0 && percentile < 100)) {
       throw new UsageError(`--combinations: "${entry}": expected @p<percentile strictly between 0 and 100>[-<margin>%], got "${percentileText}"`);
     }
-    if (parts === null || parts[2] === undefined) return { policy, method, tunePercentile: percentile, ...flag };
+    if (parts === null || parts[2] === undefined) return { policy, method, tunePercentile: percentile, ...flag, ...cap };
     const marginPct = Number(parts[2]);
     if (!(marginPct < 100)) throw new UsageError(`--combinations: "${entry}": the margin must be below 100%, got "${parts[2]}%"`);
-    return { policy, method, tunePercentile: percentile, tuneMargin: marginPct / 100, ...flag };
+    return { policy, method, tunePercentile: percentile, tuneMargin: marginPct / 100, ...flag, ...cap };
   });
+}
+
+/** The cores per GB of a `/cpuRATIO` suffix: a decimal number > 0. */
+function parseCpuCap(entry: string, text: string): number {
+  const value = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
+  if (!(value > 0)) throw new UsageError(`--combinations: "${entry}": expected /cpu<cores per GB, a number > 0>, got "/cpu${text}"`);
+  return value;
 }
 
 /** Runs `bench system` with `args`; returns the report and where it went. */

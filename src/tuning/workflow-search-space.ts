@@ -65,3 +65,28 @@ export function largestStageConfig(space: StageSpace): StageConfig {
 export function configKey(config: WorkflowConfig): string {
   return config.map((c) => `${c.cpu}/${c.memoryMB}`).join('|');
 }
+
+/**
+ * The configurations of `space` whose CPU per GB of memory is at most
+ * `coresPerGB` (cores per 1,024 MB, within 1e-9), as a discrete space in the
+ * space's own order (a grid by CPU, then memory). With the invoker's own
+ * ratio (16 cores per 32 GiB: 0.5) a stage cannot ask for more cores than
+ * its memory's share of an invoker, so memory-only placement, which packs an
+ * invoker full by memory, never puts more CPU limits on it than it has
+ * cores. Pure.
+ * @param stage the stage's name, for the error.
+ * @throws RangeError when `coresPerGB` is not a finite number > 0, or no
+ *   configuration of the space is within it (naming the stage and the least
+ *   ratio the space allows).
+ */
+export function capCpuPerGB(space: StageSpace, coresPerGB: number, stage: string): StageSpace {
+  if (!(coresPerGB > 0) || !Number.isFinite(coresPerGB)) throw new RangeError(`CPU per GB cap must be a finite number of cores > 0, got ${coresPerGB}`);
+  const all = stageConfigurations(space);
+  const ratio = (c: StageConfig): number => (c.cpu * 1024) / c.memoryMB;
+  const kept = all.filter((c) => ratio(c) <= coresPerGB + 1e-9);
+  if (kept.length === 0) {
+    const least = Math.min(...all.map(ratio));
+    throw new RangeError(`stage "${stage}" has no configuration within ${coresPerGB} cores per GB (its least is ${Number(least.toFixed(6))})`);
+  }
+  return { kind: 'discrete', configs: kept };
+}

@@ -112,6 +112,22 @@ describe('runSystemBench', () => {
     expect(result.rows[1].executionCost).toBeGreaterThan(result.rows[0].executionCost);
   });
 
+  it('tunes within a CPU per GB cap: max-resources at 1 core per GB deploys 1 core at 1,024 MB instead of 2', () => {
+    const result = runSystemBench({
+      trace,
+      workflows: [chain],
+      combinations: [
+        { policy: 'fixed-0.01', method: 'max-resources' },
+        { policy: 'fixed-0.01', method: 'max-resources', cpuPerGB: 1 },
+      ],
+      cluster: clusterConfig(),
+      seed: 3,
+    });
+    expect(result.rows.map((r) => r.name)).toEqual(['fixed-0.01 + max-resources', 'fixed-0.01 + max-resources/cpu1']);
+    expect(result.configs['max-resources'][chain.name]).toBe('2/1024 2/1024');
+    expect(result.configs['max-resources/cpu1'][chain.name]).toBe('1/1024 1/1024');
+  });
+
   it.each([[-0.1], [1], [Number.NaN]])('rejects a tuning margin of %p naming it', (margin) => {
     expect(() =>
       runSystemBench({ trace, workflows: [chain], combinations: [{ policy: 'fixed-0.01', method: 'max-resources', tuneMargin: margin }], cluster: clusterConfig(), seed: 3 }),

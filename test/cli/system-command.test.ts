@@ -20,6 +20,14 @@ describe('parseCombinations', () => {
     expect(parseCombinations('dag:fixed-10+max-resources')).toEqual([{ policy: 'fixed-10', method: 'max-resources', dagPrewarm: true }]);
   });
 
+  it('reads a /cpuRATIO suffix as a cap on CPU per GB, after or without a percentile, and names it back', () => {
+    const [a, b] = parseCombinations('dag:aquatope@0.99+aquatope@p99-15%/cpu0.5,hybrid-histogram+cherrypick/cpu2');
+    expect(a).toEqual({ policy: 'aquatope@0.99', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.15, dagPrewarm: true, cpuPerGB: 0.5 });
+    expect(b).toEqual({ policy: 'hybrid-histogram', method: 'cherrypick', cpuPerGB: 2 });
+    expect(combinationName(a)).toBe('dag:aquatope@0.99+aquatope@p99-15%/cpu0.5');
+    expect(combinationName(b)).toBe('hybrid-histogram+cherrypick/cpu2');
+  });
+
   it('reads back every default combination from its name', () => {
     const names = SYSTEM_COMBINATIONS.map(combinationName);
     expect(names).toContain('dag:aquatope@0.99/0.99999+aquatope@p99-15%');
@@ -44,6 +52,10 @@ describe('parseCombinations', () => {
     ['openwhisk-default+aquatope@p100', /got "p100"/],
     ['openwhisk-default+aquatope@99', /got "99"/],
     ['openwhisk-default+aquatope@pX', /got "pX"/],
+    ['openwhisk-default+aquatope@p99/cpu0', /expected \/cpu<cores per GB, a number > 0>, got "\/cpu0"/],
+    ['openwhisk-default+aquatope/cpu', /got "\/cpu"/],
+    ['openwhisk-default+aquatope/cpu-1', /got "\/cpu-1"/],
+    ['openwhisk-default+aquatope/cpuX', /got "\/cpuX"/],
   ])('rejects %p naming the bad entry', (text, message) => {
     expect(() => parseCombinations(text)).toThrow(UsageError);
     expect(() => parseCombinations(text)).toThrow(message);
