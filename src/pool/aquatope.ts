@@ -472,6 +472,7 @@ export class AquatopePolicy implements PoolPolicy {
     for (const { f } of order) {
       if (this.pendingStartMs[f] >= nowMs) control.cancelPrewarms(f);
       this.pendingStartMs[f] = Number.NaN;
+      this.retainIdle(f, control);
       const before = this.running[f] + control.idleOrLoading(f);
       const room = Math.floor((this.budgetMB - usedMB) / this.memoryMB[f]);
       if (!(room > 0)) continue;
@@ -528,6 +529,37 @@ export class AquatopePolicy implements PoolPolicy {
   private runEndMs(fn: number, step: number, rank: number): number {
     const e = unbrokenRunEnd(this.need, fn * this.horizonMinutes, this.horizonMinutes, step, rank);
     return e === step ? Number.NaN : (this.tickMinute + e) * MINUTE_MS;
+  }
+
+  /**
+   * Keeps each idle container for the run of forecast minutes its rank needs:
+   * ranks follow the running activations, the idle container kept longest
+   * first; rank r is kept to the end of the unbroken run of steps from the
+   * current minute that need at least r containers, or from the next minute
+   * when the current one needs fewer (the deficit of the next minute counts
+   * it). Without it, a container's keep-alive is the one set when it went idle,
+   * from an older forecast: one that went idle while the pool was full got the
+   * one-minute grace, and when arrivals slowed, the pool the tick counted
+   * expired within the minute.
+   */
+  private retainIdle(fn: number, control: PoolControl): void {
+    const running = this.running[fn];
+    const top = running + control.idleOrLoading(fn);
+    let rank = running + 1;
+    while (rank <= top) {
+      const end = this.rankEndMs(fn, rank);
+      if (Number.isNaN(end)) return;
+      let last = rank;
+      while (last < top && this.rankEndMs(fn, last + 1) === end) last++;
+      control.keepIdle(fn, last - running, end - AQUATOPE_KEEP_ALIVE_MARGIN_MS);
+      rank = last + 1;
+    }
+  }
+
+  /** {@link runEndMs} of `rank` from step 0, else from step 1; NaN when neither needs it. */
+  private rankEndMs(fn: number, rank: number): number {
+    const e = this.runEndMs(fn, 0, rank);
+    return Number.isNaN(e) && this.horizonMinutes >= 2 ? this.runEndMs(fn, 1, rank) : e;
   }
 
   /**

@@ -36,6 +36,16 @@ export interface PoolControl {
   cancelPrewarms(fn: number): void;
   /** Containers of `fn` that are idle or loading right now (busy ones excluded). */
   idleOrLoading(fn: number): number;
+  /**
+   * Keep at least `count` of `fn`'s idle containers until at least `untilMs`
+   * (ms since the run's start): the ones whose keep-alive runs longest are
+   * counted first, and those of them that would go sooner are kept to
+   * `untilMs`. No keep-alive is shortened, no container is started, and
+   * loading or busy containers are not counted. It is what a warm-up
+   * invocation does on a stock OpenWhisk, where it runs on an idle container
+   * and restarts that container's idle timer.
+   */
+  keepIdle(fn: number, count: number, untilMs: number): void;
 }
 
 /** A keep-alive / prewarm policy. */

@@ -422,6 +422,21 @@ class Simulation implements PoolControl {
     return this.fnIdle[fn] + this.fnLoading[fn];
   }
 
+  keepIdle(fn: number, count: number, untilMs: number): void {
+    if (!(fn >= 0 && fn < this.nFn)) throw new RangeError(`keepIdle: no function ${fn}`);
+    if (!(count >= 0) || !Number.isFinite(count)) throw new RangeError(`keepIdle: count must be a finite number >= 0, got ${count}`);
+    if (!Number.isFinite(untilMs)) throw new RangeError(`keepIdle: untilMs must be a finite number of ms, got ${untilMs}`);
+    // The idle list is sorted by expiry, soonest first: walk it from the latest. Raising the
+    // latest ones that expire before untilMs to untilMs keeps the list sorted.
+    let left = Math.floor(count);
+    for (let c = this.fnIdleTail[fn]; c >= 0 && left > 0; c = this.cFnPrev[c], left--) {
+      if (this.cExpireAt[c] >= untilMs) continue;
+      this.cExpireAt[c] = untilMs;
+      this.cGen[c]++;
+      this.heap.push(untilMs, EV_EXPIRE, c, this.cGen[c], 0);
+    }
+  }
+
   // ---- events --------------------------------------------------------------
 
   /** Brings `fn`'s idle-memory integral up to now, then changes its held memory by `deltaMB`. */

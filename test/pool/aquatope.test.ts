@@ -23,6 +23,7 @@ const LOAD_MS = 800;
 class RecordingControl implements PoolControl {
   readonly prewarms: [number, number, number, number][] = [];
   readonly cancels: number[] = [];
+  readonly keeps: [number, number, number][] = [];
   /** What idleOrLoading answers, per function (0 when unset). */
   readonly idle: number[] = [];
   prewarm(fn: number, count: number, delayMs: number, keepAliveMs: number): void {
@@ -33,6 +34,9 @@ class RecordingControl implements PoolControl {
   }
   idleOrLoading(fn: number): number {
     return this.idle[fn] ?? 0;
+  }
+  keepIdle(fn: number, count: number, untilMs: number): void {
+    this.keeps.push([fn, count, untilMs]);
   }
 }
 
@@ -332,6 +336,30 @@ describe('AquatopePolicy sizing and prewarming', () => {
     control.idle[0] = 1;
     expect(p.onInvocationEnd(0, 312_000, control, 50)).toBe(AQUATOPE_EXCESS_KEEP_ALIVE_MS);
     expect(AQUATOPE_EXCESS_KEEP_ALIVE_MS).toBe(60_000);
+  });
+
+  it.each([
+    ['the current minute', [2, 2, 0, 2], 7 * MINUTE_MS - 1],
+    ['the next minute, when the current one needs none', [0, 2, 2, 0], 8 * MINUTE_MS - 1],
+  ])('at a tick, keeps the idle containers of the ranks the forecast needs (from %s) until their run ends', (_what, perStep, until) => {
+    const p = build(0.9, stepForecaster(WINDOW, perStep));
+    const control = new RecordingControl();
+    p.reset(context(1, 20));
+    control.idle[0] = 3;
+    ticks(p, control, 0, 6);
+    // One container is needed (rank 1); ranks 2 and 3 keep whatever keep-alive they had.
+    expect(control.keeps).toEqual([[0, 1, until]]);
+  });
+
+  it('ranks the idle containers after the running activations when keeping them at a tick', () => {
+    const p = build(0.9, stepForecaster(WINDOW, [2, 2, 0, 2]));
+    const control = new RecordingControl();
+    p.reset(context(1, 20));
+    p.onArrival(0, 299_000);
+    control.idle[0] = 2;
+    ticks(p, control, 0, 6);
+    // The running activation holds rank 1, the only rank needed: no idle container is kept longer.
+    expect(control.keeps).toEqual([]);
   });
 
   it('raises the current minute to what its arrivals so far need when the forecast was lower', () => {

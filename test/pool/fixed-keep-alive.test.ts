@@ -19,6 +19,9 @@ class RecordingControl implements PoolControl {
   idleOrLoading(_fn: number): number {
     return 0;
   }
+  keepIdle(): void {
+    throw new Error('a fixed keep-alive never extends one');
+  }
 }
 
 function context(functionCount: number): PolicyContext {

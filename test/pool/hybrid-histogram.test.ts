@@ -32,6 +32,9 @@ class RecordingControl implements PoolControl {
   idleOrLoading(_fn: number): number {
     return 0;
   }
+  keepIdle(fn: number, count: number, untilMs: number): void {
+    this.calls.push(`keepIdle(${fn}, ${count}, ${untilMs})`);
+  }
   clear(): void {
     this.calls.length = 0;
   }

@@ -174,7 +174,7 @@ describe('createPolicy', () => {
     const p = createPolicy('aquatope@0.9', forecastEnv({ forecaster, originMinute: 2_880, history }));
     expect(p instanceof AquatopePolicy && p.originMinute).toBe(2_880);
     p.reset({ functionCount: 2, functionIds: ['a', 'b'], memoryMB: new Float64Array(2), prewarmLoadMs: 0, minutes: 3 });
-    p.onMinute(0, 0, { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0 });
+    p.onMinute(0, 0, { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined });
     expect(forecaster.calls.map((c) => [c.counts, c.endMinutes])).toEqual([[[[5, 6], [7, 8]], [2_880, 2_880]]]);
   });
 
@@ -183,7 +183,7 @@ describe('createPolicy', () => {
     const forecastMemo = new ForecastMemo(forecaster, 3);
     const e = forecastEnv({ forecaster, forecastSeed: 3, forecastMemo });
     const ctx = { functionCount: 2, functionIds: ['a', 'b'], memoryMB: new Float64Array(2), prewarmLoadMs: 0, minutes: 3 };
-    const control = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0 };
+    const control = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
     for (const name of ['aquatope@0.5', 'aquatope@0.99']) {
       const p = createPolicy(name, e);
       p.reset(ctx);

@@ -145,7 +145,7 @@ describe('runPoolSizeTick', () => {
   it('gives the same targets as the simulator\'s aquatope@<risk> policy for the same forecast and duration', async () => {
     const perStep = [30, 30, 0, 5, 200, 1];
     const policy = new AquatopePolicy({ risk: 0.95, memo: new ForecastMemo(stepForecaster(2, perStep), 1), horizonMinutes: perStep.length, history: [Float64Array.from([1, 1])] });
-    const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0 };
+    const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
     policy.reset({ functionCount: 1, functionIds: ['/g/a'], memoryMB: Float64Array.from([512]), prewarmLoadMs: 0, minutes: 5 });
     policy.onInvocationEnd(0, 0, control, 2000);
     policy.onMinute(0, 0, control);

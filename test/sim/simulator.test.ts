@@ -316,6 +316,61 @@ describe('simulate', () => {
     expect(rec.violations).toEqual([]);
   });
 
+  it('keeps the idle containers that keepIdle counts until its time, latest-expiring first, and never shortens one', () => {
+    /** Two concurrent runs kept 70 s and 90 s; at minute 1: one kept to 150 s, then two to 100 s, then two to 10 s. */
+    class KeepAtMinuteOne implements PoolPolicy {
+      readonly name = 'test-keep';
+      readonly wantsMinuteTicks = true;
+      private ends = 0;
+      reset(): void {}
+      onArrival(): void {}
+      onInvocationEnd(): number {
+        return this.ends++ === 0 ? 70_000 : 90_000;
+      }
+      onMinute(minute: number, _now: number, control: PoolControl): void {
+        if (minute !== 1) return;
+        control.keepIdle(0, 1, 150_000);
+        control.keepIdle(0, 2, 100_000);
+        control.keepIdle(0, 2, 10_000);
+      }
+    }
+    const w = workload([fn('a', [2, 0, 0, 0])]);
+    const rec = new Recorder();
+    const r = simulate(
+      w,
+      scheduleOf([
+        [0, 0, 100],
+        [0, 0, 100],
+      ]),
+      new KeepAtMinuteOne(),
+      cluster,
+      rec,
+    );
+    const end = cluster.coldStartMs + 100;
+    expect(rec.removals.map((x) => [x.reason, x.at, x.idleSince])).toEqual([
+      ['expired', 100_000, end],
+      ['expired', 150_000, end],
+    ]);
+    expect(r.idleMemoryGBs).toBeCloseTo(((100_000 - end + 150_000 - end) / 1000) * 0.25, 9);
+  });
+
+  it.each([
+    ['an unknown function', 3, 1, 1_000, 'keepIdle: no function 3'],
+    ['a negative count', 0, -1, 1_000, 'keepIdle: count must be a finite number >= 0, got -1'],
+    ['a count that is not a number', 0, Number.NaN, 1_000, 'keepIdle: count must be a finite number >= 0, got NaN'],
+    ['a time that is not finite', 0, 1, Number.POSITIVE_INFINITY, 'keepIdle: untilMs must be a finite number of ms, got Infinity'],
+  ])('rejects keepIdle with %s, naming the value', (_what, f, count, untilMs, message) => {
+    const policy: PoolPolicy = {
+      name: 'test-bad-keep',
+      wantsMinuteTicks: true,
+      reset: () => undefined,
+      onArrival: () => undefined,
+      onInvocationEnd: () => 0,
+      onMinute: (_m, _now, control) => control.keepIdle(f, count, untilMs),
+    };
+    expect(() => simulate(workload([fn('a', [0])]), scheduleOf([]), policy, cluster, null)).toThrow(message);
+  });
+
   it('drops a prewarm order cancelled before it starts loading', () => {
     /** Orders a prewarm 2 minutes ahead at minute 0 and cancels it at minute 1. */
     class OrderThenCancel implements PoolPolicy {
