@@ -20,6 +20,7 @@
  * | storeTimeoutMs | `storeTimeoutMs` | none | {@link DEFAULT_STORE_TIMEOUT_MS} |
  * | riskLevel | `riskLevel` | `AQUATOPE_RISK_LEVEL` | {@link DEFAULT_RISK_LEVEL} |
  * | headroomRiskLevel | `headroomRiskLevel` | `AQUATOPE_HEADROOM_RISK_LEVEL` | none: riskLevel |
+ * | coldStartWorthGBs | `coldStartWorthGBs` | `AQUATOPE_COLD_START_WORTH_GBS` | none: size at riskLevel |
  * | managerPackage | `managerPackage` | `AQUATOPE_PACKAGE` | {@link DEFAULT_MANAGER_PACKAGE} |
  * | collectorFirstMinutes | `collectorFirstMinutes` | none | {@link DEFAULT_COLLECTOR_FIRST_MINUTES} |
  * | collectorLookbackMinutes | `collectorLookbackMinutes` | none | {@link DEFAULT_COLLECTOR_LOOKBACK_MINUTES} |
@@ -89,6 +90,16 @@ export interface AquatopeConfig {
    * Undefined: `riskLevel` for both.
    */
   readonly headroomRiskLevel: number | undefined;
+  /**
+   * Idle memory one cold start is worth, GB-s (a finite number > 0): when set,
+   * the pool sizer sizes each function at its own quantiles from this and the
+   * function's memory (the simulator's `aquatope-worth@<GB-s>`), so a
+   * big-memory function keeps fewer idle containers than a small one, and
+   * `riskLevel` and `headroomRiskLevel` are not used for sizing; the
+   * forecaster then stores the extra levels this needs. Undefined: size at
+   * `riskLevel`.
+   */
+  readonly coldStartWorthGBs: number | undefined;
   /** The OpenWhisk package of the manager's own actions, whose activations the collector leaves out. */
   readonly managerPackage: string;
   /** Minutes the collector's first tick (nothing collected yet) reads back, an integer >= 1. */
@@ -254,6 +265,11 @@ function probability(raw: unknown): Parsed<number> {
   return value > 0 && value < 1 ? ok(value) : bad('a number strictly between 0 and 1');
 }
 
+function positiveGBs(raw: unknown): Parsed<number> {
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\s*\d*\.?\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  return value > 0 && Number.isFinite(value) ? ok(value) : bad('a finite number of GB-s > 0');
+}
+
 function packageName(raw: unknown): Parsed<string> {
   return typeof raw === 'string' && /^[A-Za-z0-9_@.-][A-Za-z0-9_@. -]*$/.test(raw) && raw.trim() === raw ? ok(raw) : bad('an OpenWhisk package name');
 }
@@ -336,6 +352,7 @@ const SETTINGS: { readonly [K in keyof AquatopeConfig]: Setting<AquatopeConfig[K
   storeTimeoutMs: { param: 'storeTimeoutMs', parse: positiveMs, fallback: DEFAULT_STORE_TIMEOUT_MS },
   riskLevel: { param: 'riskLevel', env: 'AQUATOPE_RISK_LEVEL', parse: probability, fallback: DEFAULT_RISK_LEVEL },
   headroomRiskLevel: { param: 'headroomRiskLevel', env: 'AQUATOPE_HEADROOM_RISK_LEVEL', parse: probability, fallback: undefined },
+  coldStartWorthGBs: { param: 'coldStartWorthGBs', env: 'AQUATOPE_COLD_START_WORTH_GBS', parse: positiveGBs, fallback: undefined },
   managerPackage: { param: 'managerPackage', env: 'AQUATOPE_PACKAGE', parse: packageName, fallback: DEFAULT_MANAGER_PACKAGE },
   collectorFirstMinutes: { param: 'collectorFirstMinutes', parse: integerAtLeast(1, 'minutes'), fallback: DEFAULT_COLLECTOR_FIRST_MINUTES },
   collectorLookbackMinutes: { param: 'collectorLookbackMinutes', parse: integerAtLeast(0, 'minutes'), fallback: DEFAULT_COLLECTOR_LOOKBACK_MINUTES },
@@ -394,6 +411,7 @@ export function loadConfig(params: Record<string, unknown>, env: Readonly<Record
     storeTimeoutMs: resolve(SETTINGS.storeTimeoutMs, params, env),
     riskLevel: resolve(SETTINGS.riskLevel, params, env),
     headroomRiskLevel: resolve(SETTINGS.headroomRiskLevel, params, env),
+    coldStartWorthGBs: resolve(SETTINGS.coldStartWorthGBs, params, env),
     managerPackage: resolve(SETTINGS.managerPackage, params, env),
     collectorFirstMinutes: resolve(SETTINGS.collectorFirstMinutes, params, env),
     collectorLookbackMinutes: resolve(SETTINGS.collectorLookbackMinutes, params, env),

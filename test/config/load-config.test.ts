@@ -11,7 +11,7 @@ describe('loadConfig', () => {
       apiHost: undefined, apiKey: undefined, namespace: undefined, couchDbUrl: undefined,
       dbPrefix: DEFAULT_DB_PREFIX, cpuLimitExtension: DEFAULT_CPU_LIMIT_EXTENSION, method: DEFAULT_METHOD,
       probeWindowMs: DEFAULT_PROBE_WINDOW_MS, leaseMs: DEFAULT_LEASE_MS, storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
-      riskLevel: DEFAULT_RISK_LEVEL, headroomRiskLevel: undefined, managerPackage: DEFAULT_MANAGER_PACKAGE, collectorFirstMinutes: DEFAULT_COLLECTOR_FIRST_MINUTES,
+      riskLevel: DEFAULT_RISK_LEVEL, headroomRiskLevel: undefined, coldStartWorthGBs: undefined, managerPackage: DEFAULT_MANAGER_PACKAGE, collectorFirstMinutes: DEFAULT_COLLECTOR_FIRST_MINUTES,
       collectorLookbackMinutes: DEFAULT_COLLECTOR_LOOKBACK_MINUTES, collectorMaxMinutes: DEFAULT_COLLECTOR_MAX_MINUTES,
       forecastContextMinutes: DEFAULT_FORECAST_CONTEXT_MINUTES, platformKeepAliveMinutes: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
       defaultMemoryMB: DEFAULT_MEMORY_MB, clusterMemoryMB: undefined,
@@ -47,6 +47,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ headroomRiskLevel: '0.99999' }, { AQUATOPE_HEADROOM_RISK_LEVEL: '0.9' }).headroomRiskLevel).toBe(0.99999);
     expect(loadConfig({}, { AQUATOPE_HEADROOM_RISK_LEVEL: '0.9' }).headroomRiskLevel).toBe(0.9);
     expect(loadConfig({ riskLevel: 0.9 }, {}).headroomRiskLevel).toBeUndefined();
+  });
+
+  it('reads the cold-start worth (GB-s, decimals allowed) from params over env, and leaves it unset (size at the risk level) by default', () => {
+    expect(loadConfig({ coldStartWorthGBs: '260' }, { AQUATOPE_COLD_START_WORTH_GBS: '90' }).coldStartWorthGBs).toBe(260);
+    expect(loadConfig({ coldStartWorthGBs: 12.5 }, {}).coldStartWorthGBs).toBe(12.5);
+    expect(loadConfig({}, { AQUATOPE_COLD_START_WORTH_GBS: '0.75' }).coldStartWorthGBs).toBe(0.75);
+    expect(loadConfig({}, { AQUATOPE_COLD_START_WORTH_GBS: '' }).coldStartWorthGBs).toBeUndefined();
   });
 
   it('returns a frozen object', () => {
@@ -115,6 +122,11 @@ describe('loadConfig', () => {
     [{}, { AQUATOPE_RISK_LEVEL: '0' }, 'env AQUATOPE_RISK_LEVEL: expected a number strictly between 0 and 1, found "0"'],
     [{ headroomRiskLevel: 1 }, {}, 'param headroomRiskLevel: expected a number strictly between 0 and 1, found 1'],
     [{}, { AQUATOPE_HEADROOM_RISK_LEVEL: 'always' }, 'env AQUATOPE_HEADROOM_RISK_LEVEL: expected a number strictly between 0 and 1, found "always"'],
+    [{ coldStartWorthGBs: 0 }, {}, 'param coldStartWorthGBs: expected a finite number of GB-s > 0, found 0'],
+    [{ coldStartWorthGBs: -260 }, {}, 'param coldStartWorthGBs: expected a finite number of GB-s > 0, found -260'],
+    [{ coldStartWorthGBs: '1e3' }, {}, 'param coldStartWorthGBs: expected a finite number of GB-s > 0, found "1e3"'],
+    [{ coldStartWorthGBs: '9'.repeat(400) }, {}, `param coldStartWorthGBs: expected a finite number of GB-s > 0, found "${'9'.repeat(76)}...`],
+    [{}, { AQUATOPE_COLD_START_WORTH_GBS: '260 GB-s' }, 'env AQUATOPE_COLD_START_WORTH_GBS: expected a finite number of GB-s > 0, found "260 GB-s"'],
     [{ managerPackage: '/guest/aquatope' }, {}, 'param managerPackage: expected an OpenWhisk package name, found "/guest/aquatope"'],
     [{ collectorFirstMinutes: 0 }, {}, 'param collectorFirstMinutes: expected an integer >= 1 (minutes), found 0'],
     [{ collectorLookbackMinutes: -1 }, {}, 'param collectorLookbackMinutes: expected an integer >= 0 (minutes), found -1'],
