@@ -91,8 +91,10 @@ export interface PoolFunctionStatus {
 export interface PoolStatus {
   /** The minute the targets are for, canonical ISO UTC. */
   readonly minute: string;
-  /** Forecast quantile level used, in (0, 1). */
+  /** Forecast quantile level used, in (0, 1); with a cold-start worth, the least level of every function's. */
   readonly riskLevel: number;
+  /** Idle memory one cold start was worth when sizing, GB-s; null: sized at `riskLevel`. */
+  readonly coldStartWorthGBs: number | null;
   /** First minute of the forecast it came from; null without one. */
   readonly forecastFirstMinute: string | null;
   /** Functions in the decision (before truncation). */
@@ -206,6 +208,7 @@ export async function buildStatusReport(store: StatusStore, query: StatusQuery):
       : {
           minute: decision.minute,
           riskLevel: decision.riskLevel,
+          coldStartWorthGBs: decision.coldStartWorthGBs ?? null,
           forecastFirstMinute: decision.forecastFirstMinute,
           functionCount: decision.functions.length,
           truncated: decision.functions.length > query.limit,

@@ -27,8 +27,10 @@ export interface FunctionPoolTarget {
 export interface PoolDecision {
   /** The minute the targets are for, canonical ISO UTC. */
   readonly minute: string;
-  /** The forecast quantile level used (the risk knob), in (0, 1). */
+  /** The forecast quantile level used (the risk knob), in (0, 1); with `coldStartWorthGBs`, the least level of every function's. */
   readonly riskLevel: number;
+  /** Idle memory one cold start was worth, GB-s (> 0), when each function was sized at its own levels from it; absent: sized at `riskLevel`. */
+  readonly coldStartWorthGBs?: number;
   /** `firstMinute` of the forecast it was made from; null when made without one (fallback keep-alive). */
   readonly forecastFirstMinute: string | null;
   /** One per function, names distinct. */
@@ -51,9 +53,11 @@ const POOL_DECISION_TYPE: DocumentType<PoolDecision> = {
       if (seen.has(f.function)) functionsReader.fail(`function ${JSON.stringify(f.function)} appears twice (again at [${i}])`);
       seen.add(f.function);
     });
+    const worth = reader.optionalField('coldStartWorthGBs')?.number({ above: 0 });
     return {
       minute: reader.field('minute').minute(),
       riskLevel: reader.field('riskLevel').number({ above: 0, below: 1 }),
+      ...(worth === undefined ? {} : { coldStartWorthGBs: worth }),
       forecastFirstMinute: reader.field('forecastFirstMinute').nullable((r) => r.minute()),
       functions,
     };

@@ -33,7 +33,7 @@ describe('buildStatusReport on the embedded CouchDB', () => {
     await store.appliedActions.record({ action: 'resize', at: '2024-05-01T10:06:00.000Z', change: { kind: 'prewarm', containers: 2, keepAliveMinutes: 5 }, reason: 'pool', tickId: null });
     const fns = (warm: number) => ['/g/a', '/g/b', '/g/c'].map((f, i) => ({ function: f, warmContainers: warm + i, prewarm: i, keepAliveMinutes: 10, memoryMB: 256 }));
     await store.poolDecisions.save({ minute: '2024-05-01T10:00:00.000Z', riskLevel: 0.9, forecastFirstMinute: null, functions: fns(1) });
-    await store.poolDecisions.save({ minute: '2024-05-01T10:02:00.000Z', riskLevel: 0.95, forecastFirstMinute: '2024-05-01T10:02:00.000Z', functions: fns(5) });
+    await store.poolDecisions.save({ minute: '2024-05-01T10:02:00.000Z', riskLevel: 0.95, coldStartWorthGBs: 260, forecastFirstMinute: '2024-05-01T10:02:00.000Z', functions: fns(5) });
     const forecast = (firstMinute: string, scale: number) => ({
       firstMinute,
       horizonMinutes: 2,
@@ -74,6 +74,7 @@ describe('buildStatusReport on the embedded CouchDB', () => {
     expect(report.pool.latest).toEqual({
       minute: '2024-05-01T10:02:00.000Z',
       riskLevel: 0.95,
+      coldStartWorthGBs: 260,
       forecastFirstMinute: '2024-05-01T10:02:00.000Z',
       functionCount: 3,
       truncated: true,

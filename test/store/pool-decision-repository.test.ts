@@ -41,6 +41,15 @@ describe('PoolDecisionRepository', () => {
     expect((await decisions.get(d.minute))?.forecastFirstMinute).toBeNull();
   });
 
+  it('a decision sized by a cold-start worth keeps it; one without has no such field', async () => {
+    const { decisions } = await open('worth');
+    const worth = { ...decision('2024-05-01T10:00:00.000Z'), riskLevel: 0.5, coldStartWorthGBs: 260 };
+    await decisions.save(worth);
+    await decisions.save(decision('2024-05-01T10:01:00.000Z'));
+    expect(await decisions.get(worth.minute)).toEqual(worth);
+    expect(await decisions.get('2024-05-01T10:01:00.000Z')).not.toHaveProperty('coldStartWorthGBs');
+  });
+
   it('latestAtOrBefore and range select by minute', async () => {
     const { decisions } = await open('select');
     for (const m of ['10:00', '10:01', '10:02', '10:04']) await decisions.save(decision(`2024-05-01T${m}:00.000Z`));
@@ -55,6 +64,7 @@ describe('PoolDecisionRepository', () => {
   const withFn = (change: object): PoolDecision => ({ ...base, functions: [{ ...base.functions[0], ...change }] });
   it.each([
     [{ ...base, riskLevel: 1 }, `cannot store pool-decision ${id}: riskLevel: expected a finite number > 0 and < 1, found 1`],
+    [{ ...base, coldStartWorthGBs: 0 }, `cannot store pool-decision ${id}: coldStartWorthGBs: expected a finite number > 0, found 0`],
     [withFn({ warmContainers: 1.5 }), `cannot store pool-decision ${id}: functions[0].warmContainers: expected an integer >= 0, found 1.5`],
     [withFn({ prewarm: -1 }), `cannot store pool-decision ${id}: functions[0].prewarm: expected an integer >= 0, found -1`],
     [withFn({ memoryMB: 0 }), `cannot store pool-decision ${id}: functions[0].memoryMB: expected a finite number > 0, found 0`],
