@@ -86,6 +86,12 @@ export function sizeForecastSteps(
   return first;
 }
 
+/**
+ * The least level of both quantiles of `aquatope-worth@<GB-s>` and of the pool
+ * sizer with a cold-start worth set (0.5: the median count).
+ */
+export const WORTH_POLICY_LEAST_LEVEL = 0.5;
+
 /** The greatest quantile level {@link sizeForecastStepsByWorth} takes (1 - 1e-6). */
 export const WORTH_LEVEL_MAX = 1 - 1e-6;
 
@@ -138,7 +144,7 @@ export function sizeForecastStepsByWorth(
   offset: number,
 ): number {
   const theta = worthTheta(memoryMB, worthGBs);
-  const countLevel = clampLevel(1 - theta, least);
+  const countLevel = worthCountLevel(memoryMB, worthGBs, least);
   let first = 0;
   for (let s = 0; s < horizon; s++) {
     const count = forecast.quantile(window, s, countLevel);
@@ -146,6 +152,14 @@ export function sizeForecastStepsByWorth(
     need[offset + s] = containersNeeded(count, durationMs, worthHeadroomLevel(theta, count, least));
   }
   return first;
+}
+
+/**
+ * The count quantile level {@link sizeForecastStepsByWorth} sizes a function
+ * of `memoryMB` at: 1 - {@link worthTheta}, within [least, {@link WORTH_LEVEL_MAX}]. Pure.
+ */
+export function worthCountLevel(memoryMB: number, worthGBs: number, least: number): number {
+  return clampLevel(1 - worthTheta(memoryMB, worthGBs), least);
 }
 
 /** theta of {@link sizeForecastStepsByWorth}: a container's idle GB-s per minute over `worthGBs`. Pure. */

@@ -2,7 +2,7 @@ import type { Forecaster } from '../forecast/forecast-types';
 import type { ArrivalSchedule } from '../sim/arrivals';
 import type { ClusterConfig } from '../sim/cluster-config';
 import { MINUTE_MS, type PoolPolicy } from '../sim/policy';
-import { aquatopePolicy } from './aquatope';
+import { aquatopePolicy, WORTH_POLICY_LEAST_LEVEL } from './aquatope';
 import { fixedKeepAlivePolicy, openWhiskDefaultPolicy } from './fixed-keep-alive';
 import { ForecastMemo } from './forecast-memo';
 import { hybridHistogramPolicy } from './hybrid-histogram';
@@ -108,9 +108,6 @@ function withMemo(name: string, build: (memo: ForecastMemo, env: PolicyEnv) => P
     return build(memo, env);
   };
 }
-
-/** The least level of both quantiles of `aquatope-worth@<GB-s>` (0.5: the median count). */
-export const WORTH_POLICY_LEAST_LEVEL = 0.5;
 
 function resolveWorth(name: string, text: string): (env: PolicyEnv) => PoolPolicy {
   const worth = Number(text);

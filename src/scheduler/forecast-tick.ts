@@ -39,6 +39,28 @@ import { claimTick, completeTick, fireMinuteOf, isoMinute, MINUTE_MS } from './t
 /** Quantile levels every forecast stores (the pool sizer's risk level is added). */
 export const FORECAST_LEVELS: readonly number[] = [0.05, 0.5, 0.9, 0.95, 0.99];
 
+/**
+ * Quantile levels also stored when the pool sizer sizes by a cold-start worth.
+ * Each function's count level 1 - theta (see `sizeForecastStepsByWorth`) lies
+ * anywhere in [0.5, 1 - 1e-6] by its memory, and is read at the smallest
+ * stored level at or above it (more containers, never fewer). With
+ * {@link FORECAST_LEVELS} these put the stored thetas (1 - level) from 0.5
+ * down to 0.001 at most 1.75 times apart, so the theta read is within that
+ * factor of the function's own (at 260 GB-s: 256 MB's 0.942 is read at 0.95,
+ * 128 MB's 0.971 at 0.975, 512 MB's 0.885 at 0.9).
+ */
+export const WORTH_FORECAST_LEVELS: readonly number[] = [0.65, 0.75, 0.825, 0.93, 0.965, 0.975, 0.9825, 0.993, 0.995, 0.9965, 0.9975, 0.9985, 0.999, 0.9995, 0.9999];
+
+/**
+ * The levels the forecaster stores for a pool sizer at `riskLevel`, sized by
+ * `coldStartWorthGBs` or not: {@link FORECAST_LEVELS} and `riskLevel`, plus
+ * {@link WORTH_FORECAST_LEVELS} with a worth; sorted, de-duplicated.
+ * @throws SchedulerError `invalid-input` for a level outside (0, 1)
+ */
+export function storedForecastLevels(riskLevel: number, coldStartWorthGBs: number | undefined): number[] {
+  return forecastLevels([...FORECAST_LEVELS, riskLevel, ...(coldStartWorthGBs === undefined ? [] : WORTH_FORECAST_LEVELS)]);
+}
+
 /** Steps forecast by default, minutes (12: the network's horizon). */
 export const DEFAULT_HORIZON_MINUTES = 12;
 

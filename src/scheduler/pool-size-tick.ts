@@ -20,7 +20,13 @@
  *    container outlives its last use by the platform's keep-alive).
  * 4. Size each forecast function: step s needs containersNeeded(the risk
  *    quantile of its count, duration, the headroom risk, by default the
- *    risk); the target warm pool is step 0's
+ *    risk). With `coldStartWorthGBs` set, both levels come from it and the
+ *    function's memory instead, as in the simulator's `aquatope-worth@<GB-s>`
+ *    ({@link sizeForecastStepsByWorth}, least level
+ *    {@link WORTH_POLICY_LEAST_LEVEL}): the count at quantile 1 - theta, theta
+ *    = (memory MB / 1,024 x 60 GB-s) / worth, read at the smallest stored
+ *    level at or above it (the forecaster stores `WORTH_FORECAST_LEVELS` of
+ *    `forecast-tick.ts` for it). The target warm pool is step 0's
  *    need, the prewarm the deficit against the containers estimated warm, the
  *    keep-alive the unbroken run of steps needing a container (at least one
  *    minute, the policy's grace). Prewarms go first to the functions likeliest
@@ -46,7 +52,16 @@
  *    tick) is not sent again.
  * 6. Complete the tick.
  */
-import { AQUATOPE_DEFAULT_DURATION_MS, AQUATOPE_EXCESS_KEEP_ALIVE_MS, AQUATOPE_MEMORY_SHARE, sizeForecastSteps, unbrokenRunEnd } from '../pool/aquatope';
+import {
+  AQUATOPE_DEFAULT_DURATION_MS,
+  AQUATOPE_EXCESS_KEEP_ALIVE_MS,
+  AQUATOPE_MEMORY_SHARE,
+  sizeForecastSteps,
+  sizeForecastStepsByWorth,
+  unbrokenRunEnd,
+  WORTH_POLICY_LEAST_LEVEL,
+  worthCountLevel,
+} from '../pool/aquatope';
 import { RUNTIME_MANIFEST_TARGET, type StemCellsEntry } from '../store/applied-action-repository';
 import type { FunctionPoolTarget, PoolDecision } from '../store/pool-decision-repository';
 import { isStoreError } from '../store/store-error';
@@ -90,6 +105,13 @@ export interface PoolSizeTickOptions {
    * (the Poisson headroom of {@link containersNeeded}), in (0, 1). Default `riskLevel`.
    */
   readonly headroomRiskLevel?: number;
+  /**
+   * Idle memory one cold start is worth, GB-s (a finite number > 0). When set,
+   * each function is sized at its own levels from this and its memory
+   * ({@link sizeForecastStepsByWorth}, least level {@link WORTH_POLICY_LEAST_LEVEL});
+   * `riskLevel` and `headroomRiskLevel` are then not used. Default: unset.
+   */
+  readonly coldStartWorthGBs?: number;
   /** The platform's idle-container keep-alive, minutes (an integer >= 1). */
   readonly platformKeepAliveMinutes: number;
   /** Container memory of a function whose activations do not say, MB (> 0). */
@@ -112,7 +134,11 @@ export interface ForecastUsed {
   readonly shardCount: number;
   /** Shards with no document (their functions fall back). */
   readonly missingShards: readonly number[];
-  /** The stored quantile level the targets were sized at (the risk level when stored, else the smallest above it). */
+  /**
+   * The stored quantile level the targets were sized at (the risk level when
+   * stored, else the smallest above it); null with a cold-start worth (each
+   * function has its own) or with no function forecast.
+   */
   readonly level: number | null;
 }
 
@@ -149,7 +175,10 @@ export interface PoolSizeTickActed {
   readonly fireTime: string;
   /** The minute sized, canonical ISO UTC. */
   readonly minute: string;
+  /** The risk level sized at; with a cold-start worth, the least level of every function's ({@link WORTH_POLICY_LEAST_LEVEL}). */
   readonly riskLevel: number;
+  /** The cold-start worth sized by, GB-s; null: sized at `riskLevel`. */
+  readonly coldStartWorthGBs: number | null;
   readonly forecast: ForecastUsed | null;
   /** Functions in the decision. */
   readonly functions: number;
@@ -187,11 +216,14 @@ const KIND = /^[A-Za-z0-9][A-Za-z0-9._-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
 
 function checkOptions(options: PoolSizeTickOptions, platform: PoolPlatform): void {
   const bad = (what: string, value: unknown, expected: string): never => {
-    throw new SchedulerError('invalid-input', `${what}: expected ${expected}, found ${JSON.stringify(value)}`);
+    // JSON would show NaN and Infinity as null.
+    throw new SchedulerError('invalid-input', `${what}: expected ${expected}, found ${typeof value === 'number' ? String(value) : JSON.stringify(value)}`);
   };
   if (!(options.riskLevel > 0 && options.riskLevel < 1)) bad('riskLevel', options.riskLevel, 'a number strictly between 0 and 1');
   const headroom = options.headroomRiskLevel;
   if (headroom !== undefined && !(headroom > 0 && headroom < 1)) bad('headroomRiskLevel', headroom, 'a number strictly between 0 and 1');
+  const worth = options.coldStartWorthGBs;
+  if (worth !== undefined && !(worth > 0 && Number.isFinite(worth))) bad('coldStartWorthGBs', worth, 'a finite number of GB-s > 0');
   if (!Number.isInteger(options.platformKeepAliveMinutes) || options.platformKeepAliveMinutes < 1) bad('platformKeepAliveMinutes', options.platformKeepAliveMinutes, 'an integer >= 1');
   if (!(options.defaultMemoryMB > 0) || !Number.isFinite(options.defaultMemoryMB)) bad('defaultMemoryMB', options.defaultMemoryMB, 'a finite number > 0');
   if (options.clusterMemoryMB !== undefined && !(options.clusterMemoryMB > 0)) bad('clusterMemoryMB', options.clusterMemoryMB, 'a number > 0');
@@ -212,7 +244,8 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
   const { store, platform, wallClock } = ports;
   const fire = fireMinuteOf(input.fireTime);
   checkOptions(options, platform);
-  const risk = options.riskLevel;
+  const worth = options.coldStartWorthGBs;
+  const risk = worth === undefined ? options.riskLevel : WORTH_POLICY_LEAST_LEVEL;
   const headroomRisk = options.headroomRiskLevel ?? risk;
   const keepAlive = options.platformKeepAliveMinutes;
   const claim = await claimTick(store.ticks, POOL_SIZER_TICK_KIND, fire.fireTime, wallClock, options.leaseMs, input.claimant);
@@ -230,7 +263,8 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
       entries = [...merged.functions.values()].filter((e) => e.horizonMinutes > offset).sort((a, b) => (a.entry.function < b.entry.function ? -1 : 1));
       if (entries.length > 0 || offset === 0) {
         const first = entries[0];
-        forecast = { firstMinute: latest, ageMinutes: offset, shardCount: merged.shardCount, missingShards: merged.missingShards, level: first === undefined ? null : first.levels[levelIndex(first.levels, risk)] };
+        const level = first === undefined || worth !== undefined ? null : first.levels[levelIndex(first.levels, risk)];
+        forecast = { firstMinute: latest, ageMinutes: offset, shardCount: merged.shardCount, missingShards: merged.missingShards, level };
       }
     }
   }
@@ -275,8 +309,10 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     const need = new Int32Array(entries.length * H);
     const order: { w: number; fn: string; p: number }[] = [];
     entries.forEach((e, w) => {
-      sizeForecastSteps(view, w, durationOf(e.entry.function), risk, H, need, w * H, headroomRisk);
-      order.push({ w, fn: e.entry.function, p: 1 - view.cdf(w, 0, 0) });
+      const fn = e.entry.function;
+      if (worth === undefined) sizeForecastSteps(view, w, durationOf(fn), risk, H, need, w * H, headroomRisk);
+      else sizeForecastStepsByWorth(view, w, durationOf(fn), memoryOf(fn), worth, risk, H, need, w * H);
+      order.push({ w, fn, p: 1 - view.cdf(w, 0, 0) });
     });
     order.sort((a, b) => b.p - a.p || (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
     const budgetMB = options.clusterMemoryMB === undefined ? Number.POSITIVE_INFINITY : AQUATOPE_MEMORY_SHARE * options.clusterMemoryMB;
@@ -304,7 +340,13 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     if (!targets.has(fn)) targets.set(fn, { function: fn, warmContainers: 0, prewarm: 0, keepAliveMinutes: keepAlive, memoryMB: memoryOf(fn) });
   }
   const functions = [...targets.values()].sort((a, b) => (a.function < b.function ? -1 : a.function > b.function ? 1 : 0));
-  const decision: PoolDecision = { minute: fire.minute, riskLevel: risk, forecastFirstMinute: forecast === null ? null : forecast.firstMinute, functions };
+  const decision: PoolDecision = {
+    minute: fire.minute,
+    riskLevel: risk,
+    ...(worth === undefined ? {} : { coldStartWorthGBs: worth }),
+    forecastFirstMinute: forecast === null ? null : forecast.firstMinute,
+    functions,
+  };
 
   // 5. The decision first, then the prewarms.
   let outcome: PoolSizeTickActed['decision'];
@@ -319,6 +361,14 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     outcome = 'kept-first';
   }
   const level = forecast?.level ?? risk;
+  const rule = worth === undefined ? `q${level}` : `worth ${worth} GB-s`;
+  const storedLevels = new Map(entries.map((e) => [e.entry.function, e.levels]));
+  /** What a function was sized at: the stored level, with a worth that of its memory. */
+  const sizedAt = (fn: string, mb: number): string => {
+    if (worth === undefined) return rule;
+    const levels = storedLevels.get(fn);
+    return levels === undefined ? rule : `${rule} (q${levels[levelIndex(levels, worthCountLevel(mb, worth, risk))]} at ${mb} MB)`;
+  };
   const forecastNames = new Set(entries.map((e) => e.entry.function));
   const stemCellPort = platform.stemCells;
   let stemCells: StemCellsApplied | null = null;
@@ -329,7 +379,7 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
       fireTime: fire.fireTime,
       tickId: claim.tick.id,
       defaultKind: options.defaultRuntimeKind ?? DEFAULT_RUNTIME_KIND,
-      reason: (n) => `pool-sizer q${level}: ${n} containers wanted beyond those estimated warm, summed per runtime kind and memory`,
+      reason: (n) => `pool-sizer ${rule}: ${n} containers wanted beyond those estimated warm, summed per runtime kind and memory`,
     });
   }
   const prewarms = await forEachLimited(wanted, options.prewarmParallelism ?? DEFAULT_PREWARM_PARALLELISM, async (target): Promise<PrewarmApplied> => {
@@ -345,7 +395,7 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
         action: fn,
         at: fire.fireTime,
         change: { kind: 'prewarm', containers: target.prewarm, keepAliveMinutes: keepAlive, warmed },
-        reason: `pool-sizer q${level}: ${target.warmContainers} warm wanted, ${warmOf(fn)} estimated warm`,
+        reason: `pool-sizer ${sizedAt(fn, target.memoryMB)}: ${target.warmContainers} warm wanted, ${warmOf(fn)} estimated warm`,
         tickId: claim.tick.id,
       }),
     );
@@ -358,6 +408,7 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     fireTime: fire.fireTime,
     minute: fire.minute,
     riskLevel: risk,
+    coldStartWorthGBs: worth ?? null,
     forecast,
     functions: functions.length,
     forecastFunctions,

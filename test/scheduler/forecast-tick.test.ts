@@ -1,11 +1,12 @@
 import { hashString } from '../../src/core/rng';
 import type { Forecaster } from '../../src/forecast/forecast-types';
+import { worthCountLevel } from '../../src/pool/aquatope';
 import type { MinuteCounts, SchedulerForecaster, SeriesCountsReader } from '../../src/scheduler/forecast-tick-ports';
 import {
-  expectedCount, forecasterTickKind, forecastLevels, forecastTickRng, FORECAST_LEVELS, inShard, runForecastTick,
+  expectedCount, forecasterTickKind, forecastLevels, forecastTickRng, FORECAST_LEVELS, inShard, runForecastTick, storedForecastLevels, WORTH_FORECAST_LEVELS,
   type ForecastTickActed, type ForecastTickOptions, type ForecastTickSummary,
 } from '../../src/scheduler/forecast-tick';
-import { mergeShards } from '../../src/scheduler/stored-forecast';
+import { levelIndex, mergeShards } from '../../src/scheduler/stored-forecast';
 import type { ForecastShard } from '../../src/store/forecast-repository';
 import type { Store } from '../../src/store/store';
 import { FakeForecaster } from '../support/fake-forecasters';
@@ -176,6 +177,21 @@ describe('runForecastTick', () => {
     );
     expect(again).toEqual({ fireTime: '2024-05-01T10:00:00.000Z', shard: { index: 0, count: 1 }, skipped: 'already-done' });
     expect(log).toEqual([]);
+  });
+
+  it('stores the worth rule\'s levels only with a cold-start worth: every theta from 0.5 to 0.001 within 1.75 times the stored one read for it', () => {
+    expect(storedForecastLevels(0.95, undefined)).toEqual([0.05, 0.5, 0.9, 0.95, 0.99]);
+    expect(storedForecastLevels(0.97, undefined)).toEqual([0.05, 0.5, 0.9, 0.95, 0.97, 0.99]);
+    const levels = storedForecastLevels(0.95, 260);
+    expect(levels).toEqual(forecastLevels([...FORECAST_LEVELS, ...WORTH_FORECAST_LEVELS]));
+    expect(levels).toHaveLength(FORECAST_LEVELS.length + WORTH_FORECAST_LEVELS.length);
+    for (let theta = 0.5; theta >= 0.001; theta *= 0.97) {
+      const read = levels[levelIndex(levels, 1 - theta)];
+      expect(read).toBeGreaterThanOrEqual(1 - theta - 1e-9);
+      expect(theta / (1 - read)).toBeLessThanOrEqual(1.75 + 1e-9);
+    }
+    // At 260 GB-s (theta = memory GB x 60 s / 260): 256 MB's 0.942 is read at 0.95, 128 MB's 0.971 at 0.975, 512 MB's 0.885 at 0.9.
+    expect([256, 128, 512].map((mb) => levels[levelIndex(levels, worthCountLevel(mb, 260, 0.5))])).toEqual([0.95, 0.975, 0.9]);
   });
 
   it('levels are sorted and de-duplicated (the risk level joins the fixed ones); bad ones, shards and contexts are invalid-input', async () => {

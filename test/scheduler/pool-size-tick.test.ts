@@ -1,4 +1,4 @@
-import { AquatopePolicy } from '../../src/pool/aquatope';
+import { AquatopePolicy, WORTH_POLICY_LEAST_LEVEL, worthHeadroomLevel, worthTheta } from '../../src/pool/aquatope';
 import { containersNeeded, poissonQuantile } from '../../src/pool/container-sizing';
 import { ForecastMemo } from '../../src/pool/forecast-memo';
 import type { PoolControl } from '../../src/sim/policy';
@@ -165,6 +165,46 @@ describe('runPoolSizeTick', () => {
     expect(containersNeeded(30, 2000, 0.99999)).toBe(9);
     const target = (await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions.find((f) => f.function === '/g/a');
     expect(target).toEqual({ function: '/g/a', warmContainers: 9, prewarm: 8, keepAliveMinutes: 2, memoryMB: 512 });
+  });
+
+  it('with a cold-start worth gives the same targets as the simulator\'s aquatope-worth@<GB-s> policy for the same forecast, duration and memory', async () => {
+    const perStep = [30, 30, 0, 5, 200, 1];
+    const worth = 300;
+    const policy = new AquatopePolicy({
+      risk: WORTH_POLICY_LEAST_LEVEL, coldStartWorthGBs: worth, memo: new ForecastMemo(stepForecaster(2, perStep), 1), horizonMinutes: perStep.length, history: [Float64Array.from([1, 1])],
+    });
+    const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
+    policy.reset({ functionCount: 1, functionIds: ['/g/a'], memoryMB: Float64Array.from([512]), prewarmLoadMs: 0, minutes: 5 });
+    policy.onInvocationEnd(0, 0, control, 2000);
+    policy.onMinute(0, 0, control);
+    await seed();
+    await store.forecasts.save({ firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: perStep.length, model: 'aquatope', levels: [0.95], functions: [{ function: '/g/a', mean: perStep, quantiles: [perStep] }] });
+    const summary = acted(await tick(new FakePool(), { ...OPTIONS, coldStartWorthGBs: worth }));
+    const target = (await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions.find((f) => f.function === '/g/a');
+    // 512 MB idle for a minute is 30 GB-s, a tenth of the worth: the headroom level of 30 invocations is 1 - 0.1 / sqrt(30).
+    expect(worthTheta(512, worth)).toBeCloseTo(0.1, 12);
+    expect(target?.warmContainers).toBe(containersNeeded(30, 2000, worthHeadroomLevel(0.1, 30, 0.5)));
+    expect(target?.warmContainers).toBe(policy.containersNeeded(0, 0));
+    expect(target?.keepAliveMinutes).toBe(2);
+    expect(summary).toMatchObject({ riskLevel: 0.5, coldStartWorthGBs: worth, forecast: { level: null } });
+  });
+
+  it('with a cold-start worth a big-memory function is sized at a lower quantile than a small one with the same forecast, and the decision records the worth', async () => {
+    for (let m = 60; m >= 1; m--) {
+      await store.series.record(iso(T - m * MIN), [minute('/g/big', 10, { memoryMB: 512 }), minute('/g/small', 10, { memoryMB: 128 })]);
+    }
+    await store.forecasts.save(forecastAt('2024-05-01T10:00:00.000Z', [entry('/g/big', [30, 30, 0]), entry('/g/small', [30, 30, 0])]));
+    const summary = acted(await tick(new FakePool(), { ...OPTIONS, coldStartWorthGBs: 150 }));
+    // theta: 512 MB x 60 s / 150 GB-s = 0.2, count level 0.8, read at the stored 0.9 (24 invocations); 128 MB: 0.05, level 0.95 (30).
+    const big = containersNeeded(24, 2000, worthHeadroomLevel(0.2, 24, 0.5));
+    const small = containersNeeded(30, 2000, worthHeadroomLevel(0.05, 30, 0.5));
+    expect(big).toBeLessThan(small);
+    const decision = await store.poolDecisions.get('2024-05-01T10:00:00Z');
+    expect(decision).toMatchObject({ riskLevel: 0.5, coldStartWorthGBs: 150 });
+    expect(decision?.functions.map((f) => [f.function, f.warmContainers, f.prewarm])).toEqual([['/g/big', big, big - 1], ['/g/small', small, small - 1]]);
+    expect(summary.coldStartWorthGBs).toBe(150);
+    expect((await store.appliedActions.historyOf('/g/big')).map((a) => a.reason)).toEqual([`pool-sizer worth 150 GB-s (q0.9 at 512 MB): ${big} warm wanted, 1 estimated warm`]);
+    expect((await store.appliedActions.historyOf('/g/small')).map((a) => a.reason)).toEqual([`pool-sizer worth 150 GB-s (q0.95 at 128 MB): ${small} warm wanted, 1 estimated warm`]);
   });
 
   it('a repeated tick applies nothing again', async () => {
@@ -365,8 +405,11 @@ describe('runPoolSizeTick', () => {
       ['prewarmMode', 'stem-cells', 'prewarmMode: expected warmup or runtime-manifest, found "stem-cells"'],
       ['defaultRuntimeKind', 'node 20', 'defaultRuntimeKind: expected a runtime kind such as nodejs:20, found "node 20"'],
       ['headroomRiskLevel', 1, 'headroomRiskLevel: expected a number strictly between 0 and 1, found 1'],
-      ['headroomRiskLevel', Number.NaN, 'headroomRiskLevel: expected a number strictly between 0 and 1, found null'],
-    ])('a bad %s %j (no stem-cell port) is invalid-input naming the value, before the tick is claimed', async (key, value, message) => {
+      ['headroomRiskLevel', Number.NaN, 'headroomRiskLevel: expected a number strictly between 0 and 1, found NaN'],
+      ['coldStartWorthGBs', 0, 'coldStartWorthGBs: expected a finite number of GB-s > 0, found 0'],
+      ['coldStartWorthGBs', -260, 'coldStartWorthGBs: expected a finite number of GB-s > 0, found -260'],
+      ['coldStartWorthGBs', Number.POSITIVE_INFINITY, 'coldStartWorthGBs: expected a finite number of GB-s > 0, found Infinity'],
+    ])('a bad %s %p (no stem-cell port) is invalid-input naming the value, before the tick is claimed', async (key, value, message) => {
       const options: PoolSizeTickOptions = { ...OPTIONS };
       Reflect.set(options, key, value);
       await expect(runPoolSizeTick({ fireTime: '2024-05-01T10:00:00Z', claimant: 't' }, { store, platform: new FakePool(), wallClock: new TestClock(T) }, options)).rejects.toMatchObject({ code: 'invalid-input', message });
