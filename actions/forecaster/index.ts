@@ -16,7 +16,9 @@
  * reads them all), `describeModel` (true: only load the model and answer its
  * description and a self-test forecast; no CouchDB needed), and the config
  * params of `loadConfig` (`couchdbUrl`, `dbPrefix`, `riskLevel` (its quantile
- * is stored beside 0.05, 0.5, 0.9, 0.95 and 0.99), `forecastContextMinutes`,
+ * is stored beside 0.05, 0.5, 0.9, 0.95 and 0.99), `coldStartWorthGBs` (when
+ * set, the levels the pool sizer's worth rule reads are stored too:
+ * `WORTH_FORECAST_LEVELS`), `forecastContextMinutes`,
  * `collectorLookbackMinutes`, `leaseMs`, `storeTimeoutMs`, ...).
  *
  * Answers the tick's summary with `fireTimeSource`, `{ loadedModel }` for
@@ -25,7 +27,7 @@
  */
 import { loadConfig } from '../../src/config/load-config';
 import { currentMinute, failureOf, missingCouchDb, type SchedulerActionFailure } from '../../src/scheduler/action-failure';
-import { FORECAST_LEVELS, runForecastTick, type ForecastTickSummary } from '../../src/scheduler/forecast-tick';
+import { runForecastTick, storedForecastLevels, type ForecastTickSummary } from '../../src/scheduler/forecast-tick';
 import { describeModel, loadModelOnce, resolveModelDir, schedulerForecaster, type ModelDescription } from '../../src/scheduler/scheduler-forecaster';
 import { CachedSeriesCounts } from '../../src/scheduler/series-counts-reader';
 import { openStore } from '../../src/store/store';
@@ -57,7 +59,7 @@ export async function main(params: Record<string, unknown>): Promise<ForecasterA
     const summary = await runForecastTick(
       { fireTime, claimant: process.env.__OW_ACTIVATION_ID ?? 'forecaster', shard: input.shard },
       { store, series, forecaster, wallClock: { nowEpochMs: () => Date.now() } },
-      { leaseMs: config.leaseMs, contextMinutes: config.forecastContextMinutes, levels: [...FORECAST_LEVELS, config.riskLevel] },
+      { leaseMs: config.leaseMs, contextMinutes: config.forecastContextMinutes, levels: storedForecastLevels(config.riskLevel, config.coldStartWorthGBs) },
     );
     return { ...summary, fireTimeSource: input.fireTime === undefined ? 'clock' : 'param' };
   } catch (error) {

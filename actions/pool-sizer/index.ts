@@ -15,7 +15,11 @@
  * `riskLevel` (in (0, 1), default 0.95: the forecast quantile, and the chance
  * an arrival finds a warm container), `headroomRiskLevel` (in (0, 1), default
  * `riskLevel`: the chance an arrival finds a warm container given the
- * minute's count, when it should differ from the forecast quantile), and the config params of `loadConfig`
+ * minute's count, when it should differ from the forecast quantile),
+ * `coldStartWorthGBs` (> 0, GB-s; default unset: when set, each function is
+ * sized at its own quantiles from it and its memory, as the simulator's
+ * `aquatope-worth@<GB-s>`, and the two risk levels are not used; give the
+ * forecaster the same value so it stores the levels this reads), and the config params of `loadConfig`
  * (`couchdbUrl`, `dbPrefix`, `platformKeepAliveMinutes` (default 10),
  * `defaultMemoryMB` (default 256), `clusterMemoryMB` (prewarms stop at 80% of
  * it; default no budget), `prewarmMode`, `prewarmAdminUrl`,
@@ -64,6 +68,7 @@ export async function main(params: Record<string, unknown>): Promise<PoolSizerAc
         leaseMs: config.leaseMs,
         riskLevel: config.riskLevel,
         ...(config.headroomRiskLevel === undefined ? {} : { headroomRiskLevel: config.headroomRiskLevel }),
+        ...(config.coldStartWorthGBs === undefined ? {} : { coldStartWorthGBs: config.coldStartWorthGBs }),
         platformKeepAliveMinutes: config.platformKeepAliveMinutes,
         defaultMemoryMB: config.defaultMemoryMB,
         ...(config.clusterMemoryMB === undefined ? {} : { clusterMemoryMB: config.clusterMemoryMB }),

@@ -10,6 +10,7 @@ import { startLocalOpenWhisk, type LocalOpenWhisk } from '../../../src/local-ope
 import { RegistryInvoker } from '../../../src/local-openwhisk/registry-invoker';
 import { wrapManagedAction } from '../../../src/platform/managed-action';
 import { startEmbeddedCouchDb, type EmbeddedCouchDb } from '../../../src/store/embedded-couchdb';
+import { storedForecastLevels } from '../../../src/scheduler/forecast-tick';
 import { openStore } from '../../../src/store/store';
 import { ManualClock } from '../../support/manual-clock';
 import { storeParamCases } from '../../support/store-param-cases';
@@ -24,6 +25,8 @@ describe('pool-sizer main', () => {
     ['riskLevel', { ...good, riskLevel: 1 }, 'param riskLevel: expected a number strictly between 0 and 1, found 1'],
     ['riskLevel', { ...good, riskLevel: 'safe' }, 'param riskLevel: expected a number strictly between 0 and 1, found "safe"'],
     ['headroomRiskLevel', { ...good, headroomRiskLevel: 1.5 }, 'param headroomRiskLevel: expected a number strictly between 0 and 1, found 1.5'],
+    ['coldStartWorthGBs', { ...good, coldStartWorthGBs: 0 }, 'param coldStartWorthGBs: expected a finite number of GB-s > 0, found 0'],
+    ['coldStartWorthGBs', { ...good, coldStartWorthGBs: 'a lot' }, 'param coldStartWorthGBs: expected a finite number of GB-s > 0, found "a lot"'],
     ['platformKeepAliveMinutes', { ...good, platformKeepAliveMinutes: 0 }, 'param platformKeepAliveMinutes: expected an integer >= 1 (minutes), found 0'],
     ['defaultMemoryMB', { ...good, defaultMemoryMB: -1 }, 'param defaultMemoryMB: expected an integer >= 1 (MB), found -1'],
     ['clusterMemoryMB', { ...good, clusterMemoryMB: 'lots' }, 'param clusterMemoryMB: expected an integer >= 1 (MB), found "lots"'],
@@ -167,5 +170,23 @@ describe('the scheduler chain on the embedded CouchDB and the local OpenWhisk: c
     } finally {
       await new Promise<void>((resolve) => admin.close(() => resolve()));
     }
+
+    // The same minute on databases of its own, with a cold-start worth bound on the forecaster and the pool sizer.
+    const worthBound = { ...bound, dbPrefix: 'chainworth_', coldStartWorthGBs: 260 };
+    const worthCollected = await collector({ ...worthBound, fireTime, collectorFirstMinutes: 49 });
+    const worthForecast = await forecaster({ ...worthBound, ...worthCollected });
+    expect(worthForecast).toMatchObject({ fireTime, forecast: 1, stored: 'created' });
+    const worthStore = await openStore({ url: couch.url, dbPrefix: 'chainworth_' });
+    // The forecaster stored the levels the worth rule reads.
+    expect((await worthStore.forecasts.shardsAt(fireTime)).map((f) => f.levels)).toEqual([storedForecastLevels(0.95, 260)]);
+    const worthSized = await main({ ...worthBound, ...worthForecast });
+    expect(worthSized).toMatchObject({ fireTime, riskLevel: 0.5, coldStartWorthGBs: 260, forecastFunctions: 1, decision: 'created', forecast: { level: null } });
+    const worthDecision = await worthStore.poolDecisions.get(fireTime);
+    expect(worthDecision).toMatchObject({ riskLevel: 0.5, coldStartWorthGBs: 260 });
+    const worthTarget = worthDecision?.functions.find((f) => f.function === '/guest/resize');
+    // 512 MB idle for a minute is 30 GB-s: theta 30 / 260, level 0.885, read at the stored 0.9.
+    expect((await worthStore.appliedActions.historyOf('/guest/resize')).map((a) => a.reason)).toEqual([
+      `pool-sizer worth 260 GB-s (q0.9 at 512 MB): ${worthTarget?.warmContainers} warm wanted, 1 estimated warm`,
+    ]);
   }, 120_000);
 });
