@@ -8,11 +8,13 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SingleBar } from 'cli-progress';
 import { lookupWorkflow, workflowNames } from '../../benchmark/workflows';
+import { ConfigError } from '../config/config-error';
+import { loadConfig } from '../config/load-config';
 import { clusterConfig } from '../sim/cluster-config';
 import { runLocalRuntime, type LocalRuntimeReport, type RuntimeAccess } from '../runtime/local-runtime';
 import { runtimeMarkdown } from '../runtime/runtime-report';
 import { loadWorkload } from './load-workload';
-import { parseMinuteRange, parsePositiveInt, parseSeed } from './parse-options';
+import { parseMinuteRange, parsePositiveInt, parseSeed, UsageError } from './parse-options';
 import { repoRoot } from './repo-paths';
 
 /** Minutes `npm start` replays by default: long enough for the forecaster's 48-minute window to fill and the pool sizer to act for an hour. */
@@ -28,6 +30,10 @@ export const START_OPTIONS_HELP = `start options:
   --seed S            seed of the arrivals and the synthetic trace (default 1)
   --out DIR           where runtime.json and runtime.md go (default reports/start)
   --hold              keep the API up after the run until Ctrl-C (for wsk / curl)
+  --risk-level P      the pool sizer's risk level, in (0, 1) (default: the config's, 0.95)
+  --cold-start-worth GBS
+                      size pools by the idle GB-s one cold start is worth (the
+                      simulator's aquatope-worth@GBS) instead of the risk level
 `;
 
 /** Parsed `start` options. */
@@ -38,6 +44,20 @@ export interface StartCommand {
   readonly seed: number;
   readonly out: string;
   readonly hold: boolean;
+  /** Config params bound on the manager package (`riskLevel`, `coldStartWorthGBs`), validated as `loadConfig` does; empty: the defaults. */
+  readonly managerParams: Readonly<Record<string, number>>;
+}
+
+/** `value` validated by `loadConfig` as param `key`. @throws UsageError naming the flag and the value */
+function configNumber(flag: string, key: 'riskLevel' | 'coldStartWorthGBs', value: string): number {
+  try {
+    const parsed = loadConfig({ [key]: value }, {})[key];
+    if (parsed === undefined) throw new UsageError(`--${flag} needs a value`);
+    return parsed;
+  } catch (error) {
+    if (error instanceof ConfigError) throw new UsageError(`--${flag}: expected ${error.expected}, found ${error.shown}`);
+    throw error;
+  }
 }
 
 /** Parses `start`'s arguments. @throws UsageError (or node's ERR_PARSE_ARGS TypeError) naming the bad value. */
@@ -53,8 +73,16 @@ export function parseStartArgs(args: readonly string[]): StartCommand {
       seed: { type: 'string' },
       out: { type: 'string' },
       hold: { type: 'boolean' },
+      'risk-level': { type: 'string' },
+      'cold-start-worth': { type: 'string' },
     },
   });
+  const risk = values['risk-level'];
+  const worth = values['cold-start-worth'];
+  const managerParams = {
+    ...(risk === undefined ? {} : { riskLevel: configNumber('risk-level', 'riskLevel', risk) }),
+    ...(worth === undefined ? {} : { coldStartWorthGBs: configNumber('cold-start-worth', 'coldStartWorthGBs', worth) }),
+  };
   const functions = values.functions === undefined ? (values.trace === undefined ? DEFAULT_START_FUNCTIONS : undefined) : parsePositiveInt('--functions', values.functions);
   return {
     ...(values.trace === undefined ? {} : { trace: values.trace }),
@@ -63,6 +91,7 @@ export function parseStartArgs(args: readonly string[]): StartCommand {
     seed: values.seed === undefined ? 1 : parseSeed('--seed', values.seed),
     out: values.out ?? join('reports', 'start'),
     hold: values.hold === true,
+    managerParams,
   };
 }
 
@@ -96,6 +125,7 @@ export async function runStartCommand(cmd: StartCommand, env: Readonly<Record<st
     workload: loaded.workload,
     workflows: workflowNames.map((name) => lookupWorkflow(name)),
     seed: cmd.seed,
+    managerParams: cmd.managerParams,
     cluster: clusterConfig(),
     manifestPath: join(root, 'manifests', 'manifest.yaml'),
     deploymentPath: join(root, 'manifests', 'deployment.yaml'),

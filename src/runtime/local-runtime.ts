@@ -81,6 +81,13 @@ export interface LocalRuntimeOptions {
    * probe window.
    */
   readonly workflows?: readonly Workflow[];
+  /**
+   * Config params bound on the manager package, so every action of it gets
+   * them below its own inputs (default none), e.g. `{ coldStartWorthGBs: 260 }`
+   * for the pool sizer's worth rule (and the forecaster's levels for it).
+   * `dbPrefix` and `workflows` are the run's own and cannot be given here.
+   */
+  readonly managerParams?: Readonly<Record<string, unknown>>;
   /** Probe window of `bo-step`, minutes (default 5, the manifest's alarm). */
   readonly probeWindowMinutes?: number;
   /** Progress lines. */
@@ -166,6 +173,8 @@ export interface LocalRuntimeReport {
   readonly seed: number;
   readonly epochStart: string;
   readonly deployed: Pick<DeployReport, 'actions' | 'triggers' | 'rules'>;
+  /** The config params bound on the manager package ({@link LocalRuntimeOptions.managerParams}; empty: the defaults). */
+  readonly managerParams: Readonly<Record<string, unknown>>;
   readonly manager: ManagerActivity;
   readonly workflows: readonly WorkflowOutcome[];
   /** The cluster run under the manager (stock keep-alive plus its prewarms). */
@@ -302,6 +311,9 @@ export class LocalRuntime {
     this.schedule = generateArrivals(this.workload, new SeededRng(options.seed));
     this.cluster = new TraceCluster(this.workload, this.schedule, this.policy, options.cluster, this.epochStartMs);
     this.dbPrefix = options.dbPrefix ?? `run${options.seed}_${randomBytes(4).toString('hex')}_`;
+    for (const key of Object.keys(options.managerParams ?? {})) {
+      if (key === 'dbPrefix' || key === 'workflows') throw new RangeError(`managerParams: ${JSON.stringify(key)} is set by the run itself and cannot be bound`);
+    }
     const models = options.workflows ?? [];
     const drivers = pickDrivers(this.workload, models.length, WORKFLOW_RATE_PER_MINUTE, this.probeWindow);
     const maxMemory = RUNTIME_MEMORY_AXIS.max;
@@ -380,7 +392,13 @@ export class LocalRuntime {
       const workflows = Object.fromEntries(this.replayed.map((w) => [w.model.name, `/${owServer.namespace}/${w.packageName}/${WORKFLOW_ENTRY_ACTION}`]));
       await ow.packages.update({
         name: MANAGER_PACKAGE,
-        package: { parameters: [{ key: 'dbPrefix', value: this.dbPrefix }, ...(this.replayed.length === 0 ? [] : [{ key: 'workflows', value: workflows }])] },
+        package: {
+          parameters: [
+            ...Object.entries(options.managerParams ?? {}).map(([key, value]) => ({ key, value })),
+            { key: 'dbPrefix', value: this.dbPrefix },
+            ...(this.replayed.length === 0 ? [] : [{ key: 'workflows', value: workflows }]),
+          ],
+        },
       });
       await ow.packages.create({ name: TRACE_PACKAGE, package: { annotations: [{ key: 'description', value: `the functions of ${this.workload.source}, run by the simulated cluster` }] } });
       for (const [i, f] of this.workload.functions.entries()) {
@@ -557,6 +575,7 @@ export class LocalRuntime {
       seed: this.options.seed,
       epochStart: new Date(this.epochStartMs).toISOString(),
       deployed: { actions: deployed.actions, triggers: deployed.triggers, rules: deployed.rules },
+      managerParams: { ...(this.options.managerParams ?? {}) },
       manager,
       workflows,
       managed: poolRunSummary(end.result),

@@ -50,6 +50,12 @@ function int(x: number): string {
   return Math.round(x).toLocaleString('en-US');
 }
 
+/** The bound params as `key` = JSON, or that none were. */
+function paramsLine(params: Readonly<Record<string, unknown>>): string {
+  const entries = Object.entries(params);
+  return entries.length === 0 ? 'none (the config defaults)' : entries.map(([k, v]) => `\`${k}\` = ${JSON.stringify(v)}`).join(', ');
+}
+
 /** The report as markdown (also printed by `npm start`). */
 export function runtimeMarkdown(r: LocalRuntimeReport): string {
   const m = r.manager;
@@ -65,6 +71,8 @@ export function runtimeMarkdown(r: LocalRuntimeReport): string {
     `# Local runtime: ${r.workload}, ${r.functions} functions, ${r.minutes} minutes, seed ${r.seed}`,
     '',
     `Deployed: ${r.deployed.actions.join(', ')}; triggers ${r.deployed.triggers.join(', ')}; rules ${r.deployed.rules.join(', ')}.`,
+    '',
+    `Manager params bound on the package: ${paramsLine(r.managerParams)}.`,
     '',
     '## What the manager did',
     '',

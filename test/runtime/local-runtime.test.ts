@@ -14,7 +14,8 @@ import openwhisk from 'openwhisk';
 import { lookupWorkflow } from '../../benchmark/workflows';
 import { loadWorkload } from '../../src/cli/load-workload';
 import { buildAll } from '../../src/deploy/build-actions';
-import { LocalRuntime, SCHEDULER_TRIGGER, type FiredTick } from '../../src/runtime/local-runtime';
+import { LocalRuntime, SCHEDULER_TRIGGER, type FiredTick, type LocalRuntimeOptions } from '../../src/runtime/local-runtime';
+import { storedForecastLevels } from '../../src/scheduler/forecast-tick';
 import { clusterConfig } from '../../src/sim/cluster-config';
 
 const REPO = join(__dirname, '..', '..');
@@ -48,6 +49,8 @@ beforeAll(async () => {
     deploymentPath: join(REPO, 'manifests', 'deployment.yaml'),
     bundleDir: join(work, 'dist', 'actions'),
     storage: { kind: 'leveldb', dir: join(work, 'couchdb') },
+    // The pool sizer's worth rule, bound on the package as `start --cold-start-worth 260` does.
+    managerParams: { coldStartWorthGBs: 260 },
     log: () => undefined,
   });
   await runtime.start();
@@ -56,6 +59,17 @@ beforeAll(async () => {
 afterAll(async () => {
   await runtime.stop();
   rmSync(work, { recursive: true, force: true });
+});
+
+describe('the local runtime options', () => {
+  it.each(['dbPrefix', 'workflows'])('refuses to bind the run\'s own %s as a manager param', async (key) => {
+    const loaded = await loadWorkload({ functions: 2, minutes: { start: 0, end: 2 }, seed: 1 });
+    const options: LocalRuntimeOptions = {
+      workload: loaded.workload, seed: 1, cluster: clusterConfig(), manifestPath: 'unused', bundleDir: 'unused',
+      storage: { kind: 'memory' }, log: () => undefined, managerParams: { [key]: 'x' },
+    };
+    expect(() => new LocalRuntime(options)).toThrow(new RangeError(`managerParams: "${key}" is set by the run itself and cannot be bound`));
+  });
 });
 
 describe('the local runtime end to end', () => {
@@ -93,6 +107,10 @@ describe('the local runtime end to end', () => {
     expect(Math.min(...latencies)).toBeGreaterThan(0);
     const decisions = await store.poolDecisions.range(from, to);
     expect(decisions.length - before.length).toBe(10);
+    // The bundled forecaster and pool sizer got the worth from the package: the levels it reads were stored, and it sized by it.
+    expect(decisions.slice(-10).map((d) => [d.riskLevel, d.coldStartWorthGBs])).toEqual(Array.from({ length: 10 }, () => [0.5, 260]));
+    const lastForecast = await store.forecasts.shardsAt(decisions[decisions.length - 1].forecastFirstMinute ?? '');
+    expect(lastForecast.map((f) => f.levels)).toEqual([storedForecastLevels(0.95, 260)]);
     const scheduler = ticks.map((t) => t[0]).filter((t) => t.trigger === SCHEDULER_TRIGGER);
     expect(scheduler).toHaveLength(60);
     for (const t of scheduler.slice(-10)) expect(resultOf(t)).toMatchObject({ fireTime: t.fireTime });
