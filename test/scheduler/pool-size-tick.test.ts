@@ -79,6 +79,21 @@ class StemCellPool extends FakePool {
   }
 }
 
+/** The simulator policy's step-0 target for /g/a (512 MB, one 2 s run seen) under a step forecast of `perStep` at every level. */
+function simulatorTarget(perStep: readonly number[], options: { readonly risk: number; readonly coldStartWorthGBs?: number }): number {
+  const policy = new AquatopePolicy({ ...options, memo: new ForecastMemo(stepForecaster(2, perStep), 1), horizonMinutes: perStep.length, history: [Float64Array.from([1, 1])] });
+  const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
+  policy.reset({ functionCount: 1, functionIds: ['/g/a'], memoryMB: Float64Array.from([512]), prewarmLoadMs: 0, minutes: 5 });
+  policy.onInvocationEnd(0, 0, control, 2000);
+  policy.onMinute(0, 0, control);
+  return policy.containersNeeded(0, 0);
+}
+
+/** The same step forecast stored at one level, as the pool sizer reads it. */
+function storedStepForecast(perStep: number[]): Forecast {
+  return { firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: perStep.length, model: 'aquatope', levels: [0.95], functions: [{ function: '/g/a', mean: perStep, quantiles: [perStep] }] };
+}
+
 describe('runPoolSizeTick', () => {
   const stores = useTestStores();
   let store: Store;
@@ -144,16 +159,11 @@ describe('runPoolSizeTick', () => {
 
   it('gives the same targets as the simulator\'s aquatope@<risk> policy for the same forecast and duration', async () => {
     const perStep = [30, 30, 0, 5, 200, 1];
-    const policy = new AquatopePolicy({ risk: 0.95, memo: new ForecastMemo(stepForecaster(2, perStep), 1), horizonMinutes: perStep.length, history: [Float64Array.from([1, 1])] });
-    const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
-    policy.reset({ functionCount: 1, functionIds: ['/g/a'], memoryMB: Float64Array.from([512]), prewarmLoadMs: 0, minutes: 5 });
-    policy.onInvocationEnd(0, 0, control, 2000);
-    policy.onMinute(0, 0, control);
     await seed();
-    await store.forecasts.save({ firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: perStep.length, model: 'aquatope', levels: [0.95], functions: [{ function: '/g/a', mean: perStep, quantiles: [perStep] }] });
+    await store.forecasts.save(storedStepForecast(perStep));
     acted(await tick(new FakePool()));
     const target = (await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions.find((f) => f.function === '/g/a');
-    expect(target?.warmContainers).toBe(policy.containersNeeded(0, 0));
+    expect(target?.warmContainers).toBe(simulatorTarget(perStep, { risk: 0.95 }));
     expect(target?.keepAliveMinutes).toBe(2);
   });
 
@@ -170,21 +180,14 @@ describe('runPoolSizeTick', () => {
   it('with a cold-start worth gives the same targets as the simulator\'s aquatope-worth@<GB-s> policy for the same forecast, duration and memory', async () => {
     const perStep = [30, 30, 0, 5, 200, 1];
     const worth = 300;
-    const policy = new AquatopePolicy({
-      risk: WORTH_POLICY_LEAST_LEVEL, coldStartWorthGBs: worth, memo: new ForecastMemo(stepForecaster(2, perStep), 1), horizonMinutes: perStep.length, history: [Float64Array.from([1, 1])],
-    });
-    const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
-    policy.reset({ functionCount: 1, functionIds: ['/g/a'], memoryMB: Float64Array.from([512]), prewarmLoadMs: 0, minutes: 5 });
-    policy.onInvocationEnd(0, 0, control, 2000);
-    policy.onMinute(0, 0, control);
     await seed();
-    await store.forecasts.save({ firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: perStep.length, model: 'aquatope', levels: [0.95], functions: [{ function: '/g/a', mean: perStep, quantiles: [perStep] }] });
+    await store.forecasts.save(storedStepForecast(perStep));
     const summary = acted(await tick(new FakePool(), { ...OPTIONS, coldStartWorthGBs: worth }));
     const target = (await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions.find((f) => f.function === '/g/a');
     // 512 MB idle for a minute is 30 GB-s, a tenth of the worth: the headroom level of 30 invocations is 1 - 0.1 / sqrt(30).
     expect(worthTheta(512, worth)).toBeCloseTo(0.1, 12);
     expect(target?.warmContainers).toBe(containersNeeded(30, 2000, worthHeadroomLevel(0.1, 30, 0.5)));
-    expect(target?.warmContainers).toBe(policy.containersNeeded(0, 0));
+    expect(target?.warmContainers).toBe(simulatorTarget(perStep, { risk: WORTH_POLICY_LEAST_LEVEL, coldStartWorthGBs: worth }));
     expect(target?.keepAliveMinutes).toBe(2);
     expect(summary).toMatchObject({ riskLevel: 0.5, coldStartWorthGBs: worth, forecast: { level: null } });
   });
