@@ -1,8 +1,8 @@
 /**
  * The `pool-sizer` action: the last step of the one-minute scheduler chain.
  * From the minute's forecast (every shard) and the recent series it sizes
- * each function's warm pool with the simulator's `aquatope@<risk>` code,
- * stores the decision, then prewarms the deficits and records them
+ * each function's warm pool with the simulator's `aquatope@<risk>` code (or,
+ * with `coldStartWorthGBs`, its `aquatope-worth@<GB-s>` code), stores the decision, then prewarms the deficits and records them
  * (`src/scheduler/pool-size-tick.ts`): by warm-up invocations of each action
  * (`prewarmMode` `warmup`, the default), or, on a cluster with the
  * dynamic-prewarm extension (`prewarmMode` `runtime-manifest`), by stem-cell

@@ -1,7 +1,8 @@
 /**
  * One `pool-sizer` tick: the last step of the one-minute scheduler chain,
  * with every effect behind {@link PoolSizeTickPorts}. It sizes each
- * function's warm pool with the simulator's `aquatope@<risk>` code
+ * function's warm pool with the simulator's `aquatope@<risk>` code, or with
+ * a cold-start worth its `aquatope-worth@<GB-s>` code
  * ({@link sizeForecastSteps}, {@link unbrokenRunEnd}, {@link containersNeeded}
  * by Little's law at the risk quantile, the same memory budget and fallback).
  *
