@@ -22,6 +22,11 @@
  *   stage plus the composition overhead (delays add along the DAG; an
  *   approximation: a stage's actual arrival would also shift by its
  *   predecessors' delays, which changes which containers are idle by then).
+ * - Reconfiguration: a combination with a CPU cap after a burst
+ *   ({@link SystemCombination.burstCpuPerGB}) moves a workflow to the
+ *   configuration its method tuned within the cap from the minute after its
+ *   load first oversubscribed an invoker's cores; the capped stages are new
+ *   actions (no containers, no history).
  * - Cost: execution (every run at its limits, {@link stageCost}) plus idle
  *   memory (GB-s of containers holding memory without running, at the
  *   memory price): an operator pays for both.
@@ -38,11 +43,12 @@ import { simulate, StartKind, type SimObserver } from '../src/sim/simulator';
 import type { SimFunction, Workload } from '../src/sim/workload';
 import { createMethods, type MethodName } from '../src/tuning/method-registry';
 import { runTuning } from '../src/tuning/run-tuning';
+import { firstOversubscribedMinute, type InvokerShape } from '../src/tuning/invoker-core-demand';
 import { capCpuPerGB } from '../src/tuning/workflow-search-space';
 import { buildStageGraph, type StageGraph } from '../src/workflow/dag';
 import { stageCost } from '../src/workflow/invoke-workflow';
 import { latencyPercentile } from '../src/workflow/latency-percentile';
-import type { Workflow, WorkflowConfig } from '../src/workflow/workflow-types';
+import type { StageConfig, Workflow, WorkflowConfig } from '../src/workflow/workflow-types';
 
 /** Daily invocations a workflow's driving function should have (about 3.5 a minute). */
 export const TARGET_DAILY_INVOCATIONS = 5000;
@@ -79,6 +85,19 @@ export interface SystemCombination {
    * cannot ask for more cores than it has ({@link capCpuPerGB}).
    */
   readonly cpuPerGB?: number;
+  /**
+   * A cap on CPU per GB, cores per 1,024 MB, that takes effect only after a
+   * workflow's load has oversubscribed an invoker (default: none; not with
+   * {@link SystemCombination.cpuPerGB}). The method also tunes each workflow
+   * within this cap; each workflow starts on its uncapped configuration, and
+   * from the minute after the first minute whose count asks its home invoker
+   * for more cores than it has ({@link firstOversubscribedMinute}, read from
+   * that minute's count and the stages' mean runs at the deployed
+   * configuration) its invocations run on the capped one: new actions, so
+   * with no containers and no history of their own. Steady workflows keep
+   * their cheap configuration; bursty ones stop sharing cores.
+   */
+  readonly burstCpuPerGB?: number;
 }
 
 /**
@@ -104,14 +123,16 @@ export function poolName(c: SystemCombination): string {
 /**
  * How a combination's tuning is named: METHOD, then `@pPERCENTILE` when it
  * tunes for its own percentile, then `-MARGIN%` when it tunes below the
- * target, then `/cpuRATIO` when its CPU per GB is capped (for example
- * `aquatope@p99-10%/cpu0.5`).
+ * target, then `/cpuRATIO` when its CPU per GB is capped, or
+ * `/burst-cpuRATIO` when it is capped after a burst (for example
+ * `aquatope@p99-10%/cpu0.5`, `aquatope@p99-15%/burst-cpu1.5`).
  */
 export function tuningName(c: SystemCombination): string {
   const pct = c.tunePercentile === undefined ? '' : `@p${c.tunePercentile}`;
   const margin = c.tuneMargin === undefined || c.tuneMargin === 0 ? '' : `-${Number((c.tuneMargin * 100).toFixed(6))}%`;
   const cap = c.cpuPerGB === undefined ? '' : `/cpu${c.cpuPerGB}`;
-  return `${c.method}${pct}${margin}${cap}`;
+  const burst = c.burstCpuPerGB === undefined ? '' : `/burst-cpu${c.burstCpuPerGB}`;
+  return `${c.method}${pct}${margin}${cap}${burst}`;
 }
 
 /** One combination's line. Costs in the workflows' price unit. */
@@ -138,6 +159,12 @@ export interface SystemRow {
   readonly executionCost: number;
   readonly idleCost: number;
   readonly totalCost: number;
+  /**
+   * With {@link SystemCombination.burstCpuPerGB}: per workflow name, the
+   * minute from which its invocations ran on the capped configuration, or
+   * null when its load never oversubscribed an invoker. Absent otherwise.
+   */
+  readonly cappedFromMinute?: Readonly<Record<string, number | null>>;
 }
 
 /** The contract of `system.json`. */
@@ -186,58 +213,81 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
   for (const combo of input.combinations) {
     const margin = combo.tuneMargin ?? 0;
     if (!(margin >= 0 && margin < 1)) throw new RangeError(`tuneMargin of ${tuningKey(combo)} must be in [0, 1), got ${margin}`);
+    const burst = combo.burstCpuPerGB;
+    if (burst !== undefined && !(burst > 0 && Number.isFinite(burst))) throw new RangeError(`burstCpuPerGB of ${tuningKey(combo)} must be a finite number of cores > 0, got ${burst}`);
+    if (burst !== undefined && combo.cpuPerGB !== undefined) throw new RangeError(`${tuningKey(combo)}: a CPU cap and a CPU cap after a burst cannot be combined`);
   }
   const configs = new Map<string, WorkflowConfig[]>();
-  for (const combo of input.combinations) {
+  const tune = (combo: SystemCombination): WorkflowConfig[] => {
     const key = tuningKey(combo);
-    if (configs.has(key)) continue;
-    configs.set(
-      key,
-      input.workflows.map((wf) => {
-        input.onProgress?.(`tuning ${wf.name} with ${key}`);
-        const margin = combo.tuneMargin ?? 0;
-        const cap = combo.cpuPerGB;
-        const space = cap === undefined ? wf.space : wf.space.map((sp, i) => capCpuPerGB(sp, cap, `${wf.name}/${wf.stages[i].name}`));
-        const target = { ...wf, space, qos: { percentile: combo.tunePercentile ?? wf.qos.percentile, targetMs: wf.qos.targetMs * (1 - margin) } };
-        const run = runTuning(createMethods()[combo.method], target, { seed: 1 });
-        if (run.final === undefined) throw new Error(`${key} found no configuration for ${wf.name}`);
-        return run.final;
-      }),
-    );
+    const known = configs.get(key);
+    if (known !== undefined) return known;
+    const tuned = input.workflows.map((wf) => {
+      input.onProgress?.(`tuning ${wf.name} with ${key}`);
+      const margin = combo.tuneMargin ?? 0;
+      const cap = combo.cpuPerGB;
+      const space = cap === undefined ? wf.space : wf.space.map((sp, i) => capCpuPerGB(sp, cap, `${wf.name}/${wf.stages[i].name}`));
+      const target = { ...wf, space, qos: { percentile: combo.tunePercentile ?? wf.qos.percentile, targetMs: wf.qos.targetMs * (1 - margin) } };
+      const run = runTuning(createMethods()[combo.method], target, { seed: 1 });
+      if (run.final === undefined) throw new Error(`${key} found no configuration for ${wf.name}`);
+      return run.final;
+    });
+    configs.set(key, tuned);
+    return tuned;
+  };
+  for (const combo of input.combinations) {
+    tune(uncappedTuning(combo));
+    const capped = cappedTuning(combo);
+    if (capped !== undefined) tune(capped);
   }
+  const invoker: InvokerShape = { memoryMB: input.cluster.invokerMemoryMB, cores: input.cluster.invokerCores };
 
   const rows: SystemRow[] = [];
   for (const combo of input.combinations) {
     input.onProgress?.(`simulating ${poolName(combo)} + ${tuningKey(combo)}`);
-    const deployed = configs.get(tuningKey(combo)) ?? [];
-    // One action per stage per workflow.
+    const deployed = tune(uncappedTuning(combo));
+    const cappedCombo = cappedTuning(combo);
+    const capped = cappedCombo === undefined ? undefined : tune(cappedCombo);
+    // From which minute each workflow runs on its capped configuration (undefined: never).
+    const cappedFrom = input.workflows.map((wf, w): number | undefined => {
+      if (capped === undefined) return undefined;
+      const stages = deployed[w].map((c, i) => ({ cpu: c.cpu, memoryMB: c.memoryMB, meanRunMs: meanRunMs(wf, i, c, input.seed) }));
+      const first = firstOversubscribedMinute(drivers[w].counts.subarray(0, minutes), stages, invoker);
+      return first === undefined || first + 1 >= minutes ? undefined : first + 1;
+    });
+    // One action per stage per workflow, and a second one per stage from the minute a workflow moves to its capped configuration.
     const functions: SimFunction[] = [];
-    const fnOf: number[][] = [];
+    const versions: Version[] = [];
     input.workflows.forEach((wf, w) => {
-      fnOf.push(
-        wf.stages.map((s, i) => {
-          functions.push({ id: `${wf.name}/${s.name}`, counts: drivers[w].counts, memoryMB: deployed[w][i].memoryMB, cpuCores: deployed[w][i].cpu, duration: { quantile: () => 0, meanMs: 0 } });
+      const from = cappedFrom[w];
+      const spans = capped === undefined || from === undefined ? [{ config: deployed[w], from: 0, to: minutes, suffix: '' }] : [{ config: deployed[w], from: 0, to: from, suffix: '' }, { config: capped[w], from, to: minutes, suffix: CAPPED_SUFFIX }];
+      for (const span of spans) {
+        const fns = wf.stages.map((s, i) => {
+          functions.push({ id: `${wf.name}/${s.name}${span.suffix}`, counts: countsWithin(drivers[w].counts, span.from, span.to), memoryMB: span.config[i].memoryMB, cpuCores: span.config[i].cpu, duration: { quantile: () => 0, meanMs: 0 } });
           return functions.length - 1;
-        }),
-      );
+        });
+        versions.push({ workflow: w, config: span.config, fns, from: span.from, to: span.to });
+      }
     });
     // The same invocation times and noise for every combination: the rng restarts per combination.
     const rng = new SeededRng(input.seed);
     const activations: Activation[] = [];
-    const invocations: { workflow: number; minute: number; runs: number[] }[] = [];
+    const invocations: { workflow: number; minute: number; config: WorkflowConfig; runs: number[] }[] = [];
     input.workflows.forEach((wf, w) => {
       const graph = graphs[w];
+      const own = versions.filter((v) => v.workflow === w);
       for (let m = 0; m < minutes; m++) {
+        const version = own.find((v) => m >= v.from && m < v.to) ?? own[0];
         for (let k = 0; k < drivers[w].counts[m]; k++) {
           const t = m * MINUTE_MS + rng.next() * MINUTE_MS;
-          const runs = wf.stages.map((_, i) => wf.runStage(i, deployed[w][i], rng).latencyMs);
+          const runs = wf.stages.map((_, i) => wf.runStage(i, version.config[i], rng).latencyMs);
           const id = invocations.length;
-          invocations.push({ workflow: w, minute: m, runs });
+          invocations.push({ workflow: w, minute: m, config: version.config, runs });
           const finish: number[] = [];
           for (const i of graph.order) {
             const start = Math.max(0, ...graph.predecessors[i].map((p) => finish[p]));
             finish[i] = start + runs[i];
-            activations.push({ timeMs: t + start, fn: fnOf[w][i], durationMs: runs[i], invocation: id, stage: i });
+            activations.push({ timeMs: t + start, fn: version.fns[i], durationMs: runs[i], invocation: id, stage: i });
           }
         }
       }
@@ -282,7 +332,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       onRemove: () => undefined,
     };
     const inner = createPolicy(combo.policy, env);
-    const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(graphs, fnOf, functions.length) }) : inner;
+    const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(versions.map((v) => ({ graph: graphs[v.workflow], fns: v.fns })), functions.length) }) : inner;
     const result = simulate(workload, schedule, policy, input.cluster, observer);
 
     const stageDelay = invocations.map((inv) => inv.runs.map(() => 0));
@@ -305,7 +355,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
         const start = Math.max(0, ...graph.predecessors[i].map((p) => finish[p]));
         finish[i] = start + stageDelay[id][i] + inv.runs[i];
         end = Math.max(end, finish[i]);
-        executionCost += stageCost(deployed[inv.workflow][i], inv.runs[i], wf.prices);
+        executionCost += stageCost(inv.config[i], inv.runs[i], wf.prices);
       }
       const e2e = end + wf.overheadMs;
       if (e2e > wf.qos.targetMs) {
@@ -338,6 +388,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       executionCost,
       idleCost,
       totalCost: executionCost + idleCost,
+      ...(capped === undefined ? {} : { cappedFromMinute: Object.fromEntries(input.workflows.map((wf, w) => [wf.name, cappedFrom[w] ?? null])) }),
     });
   }
   const configTable: Record<string, Record<string, string>> = {};
@@ -353,17 +404,61 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
 }
 
 /**
- * The table of {@link DagPrewarmPolicy}: each workflow's first stage without
- * predecessors (in topological order) announces all its other stages.
+ * The table of {@link DagPrewarmPolicy}: in each set of a workflow's stage
+ * actions, the first stage without predecessors (in topological order)
+ * announces all the set's other stages.
  */
-function workflowDownstream(graphs: readonly StageGraph[], fnOf: readonly (readonly number[])[], functionCount: number): number[][] {
+function workflowDownstream(sets: readonly { readonly graph: StageGraph; readonly fns: readonly number[] }[], functionCount: number): number[][] {
   const downstream: number[][] = Array.from({ length: functionCount }, () => []);
-  graphs.forEach((graph, w) => {
+  for (const { graph, fns } of sets) {
     const entry = graph.order.find((i) => graph.predecessors[i].length === 0);
-    if (entry === undefined) return;
-    for (let i = 0; i < graph.size; i++) if (i !== entry) downstream[fnOf[w][entry]].push(fnOf[w][i]);
-  });
+    if (entry === undefined) continue;
+    for (let i = 0; i < graph.size; i++) if (i !== entry) downstream[fns[entry]].push(fns[i]);
+  }
   return downstream;
+}
+
+/** A workflow's stage actions at one configuration, for the minutes [from, to) its invocations use them. */
+interface Version {
+  readonly workflow: number;
+  readonly config: WorkflowConfig;
+  /** Simulator function index per stage. */
+  readonly fns: readonly number[];
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Suffix of a stage action's id after its workflow moved to the capped configuration. */
+export const CAPPED_SUFFIX = '@capped';
+
+/** Runs drawn to estimate a stage's mean run time at its deployed configuration. */
+const MEAN_RUN_DRAWS = 200;
+
+/** A stage's mean run time at `config`, ms, from {@link MEAN_RUN_DRAWS} draws of its own rng (what tuning measured there; the bench's draws are untouched). */
+function meanRunMs(wf: Workflow, stage: number, config: StageConfig, seed: number): number {
+  const rng = new SeededRng(`${seed}:${wf.name}:${stage}:mean-run`);
+  let sum = 0;
+  for (let k = 0; k < MEAN_RUN_DRAWS; k++) sum += wf.runStage(stage, config, rng).latencyMs;
+  return sum / MEAN_RUN_DRAWS;
+}
+
+/** The combination's tuning without its burst cap: what each workflow is deployed on first. */
+function uncappedTuning(c: SystemCombination): SystemCombination {
+  return { policy: c.policy, method: c.method, tunePercentile: c.tunePercentile, tuneMargin: c.tuneMargin, dagPrewarm: c.dagPrewarm, cpuPerGB: c.cpuPerGB };
+}
+
+/** The combination's tuning within its burst cap, or undefined without one. */
+function cappedTuning(c: SystemCombination): SystemCombination | undefined {
+  if (c.burstCpuPerGB === undefined) return undefined;
+  return { policy: c.policy, method: c.method, tunePercentile: c.tunePercentile, tuneMargin: c.tuneMargin, dagPrewarm: c.dagPrewarm, cpuPerGB: c.burstCpuPerGB };
+}
+
+/** `counts` within minutes [from, to), zero elsewhere. */
+function countsWithin(counts: Uint32Array, from: number, to: number): Uint32Array {
+  const out = new Uint32Array(counts.length);
+  const start = Math.min(counts.length, Math.max(0, from));
+  out.set(counts.subarray(start, Math.max(start, Math.min(counts.length, to))), start);
+  return out;
 }
 
 /** The counts followed by zeros up to `length` (the simulator runs an hour past the trace so the last invocations end). */
@@ -387,6 +482,14 @@ export function systemMarkdown(report: SystemReport): string {
   for (const r of report.rows) {
     const byWorkflow = report.workflows.map((w) => `${w.name} ${r.overTargetByWorkflow[w.name] ?? 0}`).join(', ');
     lines.push(`| ${r.name} | ${r.workflowInvocations} | ${pct(r.violationRate)} | ${pct(r.violationsWithInitShare)} | ${byWorkflow} | ${pct(r.minuteViolationRate)} | ${pct(r.coldStartRate)} | ${r.idleMemoryGBs.toFixed(0)} | ${r.executionCost.toFixed(4)} | ${r.idleCost.toFixed(4)} | ${r.totalCost.toFixed(4)} |`);
+  }
+  for (const r of report.rows) {
+    if (r.cappedFromMinute === undefined) continue;
+    const moves = report.workflows.map((w) => {
+      const from = r.cappedFromMinute?.[w.name] ?? null;
+      return from === null ? `${w.name} never` : `${w.name} from minute ${from}`;
+    });
+    lines.push('', `${r.name}: on the capped configuration ${moves.join(', ')}.`);
   }
   lines.push('', 'Deployed configurations (cpu/MB per stage):', '', '| method | ' + report.workflows.map((w) => w.name).join(' | ') + ' |', '|---|' + report.workflows.map(() => '---').join('|') + '|');
   for (const [m, per] of Object.entries(report.configs)) lines.push(`| ${m} | ${report.workflows.map((w) => per[w.name] ?? '').join(' | ')} |`);

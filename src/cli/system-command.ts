@@ -24,9 +24,11 @@ export const SYSTEM_OPTIONS_HELP = `bench system options:
   --minutes A:B       minutes of the trace (default: all, the synthetic day is 1,440)
   --seed S            seed of the synthetic trace and of every draw (default 1)
   --model DIR         forecaster of the aquatope@<risk> policy (default: the committed models/default)
-  --combinations L    comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]]: the method tunes
-                      for that percentile at the target less MARGIN%; dag: adds workflow-aware
-                      prewarming to the policy (default: the four of issue 4,
+  --combinations L    comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]][/cpuR|/burst-cpuR]:
+                      the method tunes for that percentile at the target less MARGIN%; dag: adds
+                      workflow-aware prewarming to the policy; /cpuR caps CPU at R cores per GB
+                      of memory; /burst-cpuR applies that cap to a workflow from the minute after
+                      its load first asks an invoker for more cores than it has (default: the four of issue 4,
                       ${SYSTEM_COMBINATIONS.map(combinationName).join(', ')})
   --out DIR           where system.json and system.md go (default reports/system)
 `;
@@ -40,9 +42,10 @@ export function combinationName(c: SystemCombination): string {
 }
 
 /**
- * Parses `--combinations`: comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]][/cpuRATIO],
+ * Parses `--combinations`: comma-separated [dag:]POLICY+METHOD[@pPERCENTILE[-MARGIN%]][/cpuRATIO|/burst-cpuRATIO],
  * for example `dag:aquatope@0.99+aquatope@p99.9-10%/cpu0.5,openwhisk-default+max-resources`
- * (`/cpuRATIO`: at most RATIO cores per GB of a stage's memory).
+ * (`/cpuRATIO`: at most RATIO cores per GB of a stage's memory; `/burst-cpuRATIO`:
+ * that cap from the minute after a workflow's load first oversubscribed an invoker).
  * @throws UsageError naming the bad entry: no `+`, an unknown policy or method,
  *   a percentile outside (0, 100), a margin outside [0, 100), a CPU cap that is not a number > 0.
  */
@@ -57,10 +60,17 @@ export function parseCombinations(text: string): SystemCombination[] {
     const policy = dag ? pool.slice(DAG_PREFIX.length) : pool;
     const flag = dag ? { dagPrewarm: true } : {};
     const tuning = entry.slice(plus + 1);
-    const capAt = tuning.lastIndexOf('/cpu');
-    const capText = capAt < 0 ? undefined : tuning.slice(capAt + '/cpu'.length);
-    const cap = capText === undefined ? {} : { cpuPerGB: parseCpuCap(entry, capText) };
-    const [method, percentileText, ...rest] = (capAt < 0 ? tuning : tuning.slice(0, capAt)).split('@');
+    const burstAt = tuning.lastIndexOf(BURST_CAP_PREFIX);
+    const capAt = tuning.lastIndexOf(CAP_PREFIX);
+    if (burstAt >= 0 && capAt >= 0) throw new UsageError(`--combinations: "${entry}": use one of ${CAP_PREFIX}RATIO and ${BURST_CAP_PREFIX}RATIO, not both`);
+    const suffixAt = burstAt >= 0 ? burstAt : capAt;
+    const cap =
+      burstAt >= 0
+        ? { burstCpuPerGB: parseCpuCap(entry, BURST_CAP_PREFIX, tuning.slice(burstAt + BURST_CAP_PREFIX.length)) }
+        : capAt >= 0
+          ? { cpuPerGB: parseCpuCap(entry, CAP_PREFIX, tuning.slice(capAt + CAP_PREFIX.length)) }
+          : {};
+    const [method, percentileText, ...rest] = (suffixAt < 0 ? tuning : tuning.slice(0, suffixAt)).split('@');
     try {
       validatePolicyNames([policy]);
     } catch (e) {
@@ -81,10 +91,15 @@ export function parseCombinations(text: string): SystemCombination[] {
   });
 }
 
-/** The cores per GB of a `/cpuRATIO` suffix: a decimal number > 0. */
-function parseCpuCap(entry: string, text: string): number {
+/** Suffix of a cap on CPU per GB. */
+const CAP_PREFIX = '/cpu';
+/** Suffix of a cap on CPU per GB that takes effect after a burst. */
+const BURST_CAP_PREFIX = '/burst-cpu';
+
+/** The cores per GB of a `/cpuRATIO` or `/burst-cpuRATIO` suffix: a decimal number > 0. */
+function parseCpuCap(entry: string, prefix: string, text: string): number {
   const value = /^\d+(?:\.\d+)?$/.test(text) ? Number(text) : NaN;
-  if (!(value > 0)) throw new UsageError(`--combinations: "${entry}": expected /cpu<cores per GB, a number > 0>, got "/cpu${text}"`);
+  if (!(value > 0)) throw new UsageError(`--combinations: "${entry}": expected ${prefix}<cores per GB, a number > 0>, got "${prefix}${text}"`);
   return value;
 }
 

@@ -1,4 +1,4 @@
-import { runSystemBench, systemMarkdown } from '../../benchmark/system-bench';
+import { runSystemBench, systemMarkdown, type SystemCombination } from '../../benchmark/system-bench';
 import { clusterConfig } from '../../src/sim/cluster-config';
 import type { Workload } from '../../src/sim/workload';
 import { ONE_STAGE, SMALL_GRID, toyMedianMs, toyWorkflow } from '../support/toy-workflows';
@@ -154,6 +154,53 @@ describe('runSystemBench', () => {
     expect(dag.coldStartRate).toBeGreaterThan(0.4);
     expect(dag.coldStartRate).toBeLessThan(0.5);
     expect(dag.idleMemoryGBs).toBeGreaterThan(plain.idleMemoryGBs);
+  });
+
+  describe('a CPU cap after a burst (/burst-cpuRATIO)', () => {
+    // max-resources deploys 2 cores at 1,024 MB (2 cores per GB, 4 times the invoker's 0.5); the cap of 1 deploys 1 core at 1,024 MB.
+    const capAfterBurst: SystemCombination[] = [
+      { policy: 'openwhisk-default', method: 'max-resources' },
+      { policy: 'openwhisk-default', method: 'max-resources', cpuPerGB: 1 },
+      { policy: 'openwhisk-default', method: 'max-resources', burstCpuPerGB: 1, dagPrewarm: true },
+      { policy: 'openwhisk-default', method: 'max-resources', dagPrewarm: true },
+    ];
+
+    it('keeps a steady workflow on its uncapped configuration: the same row as without the cap', () => {
+      const result = runSystemBench({ trace, workflows: [chain], combinations: capAfterBurst, cluster: clusterConfig(), seed: 3 });
+      const [, , burst, uncapped] = result.rows;
+      expect(burst.name).toBe('dag:openwhisk-default + max-resources/burst-cpu1');
+      expect(burst.cappedFromMinute).toEqual({ [chain.name]: null });
+      expect(uncapped.cappedFromMinute).toBeUndefined();
+      // 20 invocations a minute of about 0.4 s keep well under one container busy: never 16 cores.
+      expect(burst.executionCost).toBe(uncapped.executionCost);
+      expect(burst.idleMemoryGBs).toBe(uncapped.idleMemoryGBs);
+      expect(burst.violationRate).toBe(uncapped.violationRate);
+      expect(result.configs['max-resources/cpu1'][chain.name]).toBe('1/1024 1/1024');
+    });
+
+    it('moves a workflow to its capped configuration from the minute after its load asks an invoker for more than 16 cores', () => {
+      // 3,000 invocations in minute 10: about 3,000 x 0.5 s / 60 s = 25 containers busy at 2 cores, 50 cores on the home invoker.
+      const counts = Uint32Array.from({ length: minutes }, (_, m) => (m === 10 ? 3000 : 20));
+      const bursty: Workload = { ...trace, functions: [{ ...fn('burst', 0), counts }] };
+      const result = runSystemBench({ trace: bursty, workflows: [chain], combinations: capAfterBurst, cluster: clusterConfig(), seed: 3 });
+      const [uncappedAlone, cappedAlone, burst] = result.rows;
+      expect(burst.cappedFromMinute).toEqual({ [chain.name]: 11 });
+      expect(burst.workflowInvocations).toBe(3580);
+      // Minutes 0 to 10 run at 2 cores, 11 to 29 at 1: the execution cost lies between the two configurations' own.
+      const [low, high] = [uncappedAlone.executionCost, cappedAlone.executionCost].sort((a, b) => a - b);
+      expect(high - low).toBeGreaterThan(0);
+      expect(burst.executionCost).toBeGreaterThan(low);
+      expect(burst.executionCost).toBeLessThan(high);
+      expect(systemMarkdown(result)).toContain(`dag:openwhisk-default + max-resources/burst-cpu1: on the capped configuration ${chain.name} from minute 11.`);
+    });
+
+    it.each([
+      [{ burstCpuPerGB: 0 }, /burstCpuPerGB of max-resources\/burst-cpu0 must be a finite number of cores > 0, got 0$/],
+      [{ burstCpuPerGB: Number.NaN }, /must be a finite number of cores > 0, got NaN$/],
+      [{ burstCpuPerGB: 1, cpuPerGB: 2 }, /max-resources\/cpu2\/burst-cpu1: a CPU cap and a CPU cap after a burst cannot be combined/],
+    ])('rejects %p naming it', (extra, message) => {
+      expect(() => runSystemBench({ trace, workflows: [chain], combinations: [{ policy: 'fixed-0.01', method: 'max-resources', ...extra }], cluster: clusterConfig(), seed: 3 })).toThrow(message);
+    });
   });
 
   it('renders a table row per combination', () => {

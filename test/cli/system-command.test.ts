@@ -28,6 +28,14 @@ describe('parseCombinations', () => {
     expect(combinationName(b)).toBe('hybrid-histogram+cherrypick/cpu2');
   });
 
+  it('reads a /burst-cpuRATIO suffix as a cap after a burst, after or without a percentile, and names it back', () => {
+    const [a, b] = parseCombinations('dag:aquatope@0.99/0.99999+aquatope@p99-15%/burst-cpu1.5,hybrid-histogram+cherrypick/burst-cpu2');
+    expect(a).toEqual({ policy: 'aquatope@0.99/0.99999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.15, dagPrewarm: true, burstCpuPerGB: 1.5 });
+    expect(b).toEqual({ policy: 'hybrid-histogram', method: 'cherrypick', burstCpuPerGB: 2 });
+    expect(combinationName(a)).toBe('dag:aquatope@0.99/0.99999+aquatope@p99-15%/burst-cpu1.5');
+    expect(combinationName(b)).toBe('hybrid-histogram+cherrypick/burst-cpu2');
+  });
+
   it('reads back every default combination from its name', () => {
     const names = SYSTEM_COMBINATIONS.map(combinationName);
     expect(names).toContain('dag:aquatope@0.99/0.99999+aquatope@p99-15%');
@@ -56,6 +64,11 @@ describe('parseCombinations', () => {
     ['openwhisk-default+aquatope/cpu', /got "\/cpu"/],
     ['openwhisk-default+aquatope/cpu-1', /got "\/cpu-1"/],
     ['openwhisk-default+aquatope/cpuX', /got "\/cpuX"/],
+    ['openwhisk-default+aquatope@p99/burst-cpu0', /expected \/burst-cpu<cores per GB, a number > 0>, got "\/burst-cpu0"/],
+    ['openwhisk-default+aquatope/burst-cpu', /got "\/burst-cpu"/],
+    ['openwhisk-default+aquatope/burst-cpuX', /got "\/burst-cpuX"/],
+    ['openwhisk-default+aquatope/cpu1/burst-cpu2', /use one of \/cpuRATIO and \/burst-cpuRATIO, not both/],
+    ['openwhisk-default+aquatope/burst-cpu2/cpu1', /use one of \/cpuRATIO and \/burst-cpuRATIO, not both/],
   ])('rejects %p naming the bad entry', (text, message) => {
     expect(() => parseCombinations(text)).toThrow(UsageError);
     expect(() => parseCombinations(text)).toThrow(message);
