@@ -25,14 +25,16 @@
  * - Reconfiguration: a combination with a CPU cap after a burst
  *   ({@link SystemCombination.burstCpuPerGB}) moves a workflow to the
  *   configuration its method tuned within the cap from the minute after its
- *   load first oversubscribed an invoker's cores; the capped stages are new
- *   actions (no containers, no history).
+ *   load first oversubscribed an invoker's cores; each stage action is
+ *   updated in place (a new revision: no containers of its own, the action's
+ *   history).
  * - Cost: execution (every run at its limits, {@link stageCost}) plus idle
  *   memory (GB-s of containers holding memory without running, at the
  *   memory price): an operator pays for both.
  */
 import { SeededRng } from '../src/core/rng';
 import type { Forecaster } from '../src/forecast/forecast-types';
+import { ActionRevisionsPolicy, type RevisionUpdate } from '../src/pool/action-revisions';
 import { DagPrewarmPolicy } from '../src/pool/dag-prewarm';
 import { ForecastMemo } from '../src/pool/forecast-memo';
 import { createPolicy, type PolicyEnv } from '../src/pool/policy-registry';
@@ -93,9 +95,11 @@ export interface SystemCombination {
    * from the minute after the first minute whose count asks its home invoker
    * for more cores than it has ({@link firstOversubscribedMinute}, read from
    * that minute's count and the stages' mean runs at the deployed
-   * configuration) its invocations run on the capped one: new actions, so
-   * with no containers and no history of their own. Steady workflows keep
-   * their cheap configuration; bursty ones stop sharing cores.
+   * configuration) its invocations run on the capped one: each stage action
+   * updated in place, so its new revision starts with no containers but with
+   * the action's history, and the old revision's containers are never used
+   * again ({@link ActionRevisionsPolicy}). Steady workflows keep their cheap
+   * configuration; bursty ones stop sharing cores.
    */
   readonly burstCpuPerGB?: number;
 }
@@ -331,7 +335,14 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       onIdle: () => undefined,
       onRemove: () => undefined,
     };
-    const inner = createPolicy(combo.policy, env);
+    // A workflow moved to its capped configuration: each stage is one action updated in place, two revisions to the simulator.
+    const updates: RevisionUpdate[] = [];
+    input.workflows.forEach((_, w) => {
+      const own = versions.filter((v) => v.workflow === w);
+      for (let k = 1; k < own.length; k++) own[k].fns.forEach((fn, i) => updates.push({ from: own[k - 1].fns[i], to: fn, atMs: own[k].from * MINUTE_MS }));
+    });
+    const created = createPolicy(combo.policy, env);
+    const inner = updates.length === 0 ? created : new ActionRevisionsPolicy(created, updates);
     const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(versions.map((v) => ({ graph: graphs[v.workflow], fns: v.fns })), functions.length) }) : inner;
     const result = simulate(workload, schedule, policy, input.cluster, observer);
 

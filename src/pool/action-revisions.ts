@@ -1,0 +1,121 @@
+/**
+ * One action, two revisions: a manager that changes an action's limits
+ * mid-run updates it in place. OpenWhisk never reuses a container of the old
+ * revision for the new one, so the simulator runs the two revisions as two
+ * functions; to the manager they are one action with one series of counts.
+ *
+ * This wrapper gives the pool policy inside it that view:
+ * - every arrival and every end of an old revision's activation is also
+ *   one of its new revision, so the new revision's forecast, running count
+ *   and run time start from the action's, not from nothing;
+ * - the policy cannot prewarm or keep a revision outside its live span: not
+ *   the new one before the update, not the old one after it;
+ * - a container of the old revision that frees up after the update is
+ *   unloaded (no activation can use it again).
+ *
+ * It sees only the past, as the policy it wraps.
+ */
+import type { PolicyContext, PoolControl, PoolPolicy } from '../sim/policy';
+
+/** One update of one action. */
+export interface RevisionUpdate {
+  /** Function index of the revision before the update. */
+  readonly from: number;
+  /** Function index of the revision after it. */
+  readonly to: number;
+  /** When the update takes effect, ms since the run's start. */
+  readonly atMs: number;
+}
+
+/** The wrapper. Named after the policy it wraps. */
+export class ActionRevisionsPolicy implements PoolPolicy {
+  readonly name: string;
+  readonly wantsMinuteTicks: boolean;
+  private readonly updates: readonly RevisionUpdate[];
+  /** Per function: live from (ms), live until (ms, exclusive), the new revision its arrivals also count for (-1: none). */
+  private liveFrom = new Float64Array(0);
+  private liveUntil = new Float64Array(0);
+  private successor = new Int32Array(0);
+  private now = 0;
+  private readonly gated: PoolControl;
+  private control: PoolControl | undefined;
+
+  /** @throws RangeError when an update names a function twice, names one as both revisions, or has a time that is not finite and >= 0. */
+  constructor(
+    private readonly inner: PoolPolicy,
+    updates: readonly RevisionUpdate[],
+  ) {
+    this.name = inner.name;
+    this.wantsMinuteTicks = inner.wantsMinuteTicks;
+    const seen = new Set<number>();
+    for (const u of updates) {
+      if (!(u.atMs >= 0) || !Number.isFinite(u.atMs)) throw new RangeError(`revision update ${u.from} -> ${u.to}: atMs must be a finite number >= 0, got ${u.atMs}`);
+      for (const fn of [u.from, u.to]) {
+        if (!Number.isInteger(fn) || fn < 0) throw new RangeError(`revision update ${u.from} -> ${u.to}: function index ${fn} is not an integer >= 0`);
+        if (seen.has(fn)) throw new RangeError(`revision update ${u.from} -> ${u.to}: function ${fn} is in more than one revision slot`);
+        seen.add(fn);
+      }
+    }
+    this.updates = updates;
+    const live = (fn: number): boolean => this.now >= this.liveFrom[fn] && this.now < this.liveUntil[fn];
+    this.gated = {
+      prewarm: (fn, count, delayMs, keepAliveMs) => {
+        if (live(fn)) this.outer().prewarm(fn, count, delayMs, keepAliveMs);
+      },
+      cancelPrewarms: (fn) => this.outer().cancelPrewarms(fn),
+      idleOrLoading: (fn) => this.outer().idleOrLoading(fn),
+      keepIdle: (fn, count, untilMs) => {
+        if (live(fn)) this.outer().keepIdle(fn, count, untilMs);
+      },
+    };
+  }
+
+  reset(ctx: PolicyContext): void {
+    const n = ctx.functionCount;
+    for (const u of this.updates) {
+      if (u.from >= n || u.to >= n) throw new RangeError(`revision update ${u.from} -> ${u.to}: the run has ${n} functions`);
+    }
+    this.liveFrom = new Float64Array(n);
+    this.liveUntil = new Float64Array(n).fill(Number.POSITIVE_INFINITY);
+    this.successor = new Int32Array(n).fill(-1);
+    for (const u of this.updates) {
+      this.liveUntil[u.from] = u.atMs;
+      this.liveFrom[u.to] = u.atMs;
+      this.successor[u.from] = u.to;
+    }
+    this.now = 0;
+    this.control = undefined;
+    this.inner.reset(ctx);
+  }
+
+  onArrival(fn: number, nowMs: number, control: PoolControl): void {
+    this.enter(nowMs, control);
+    this.inner.onArrival(fn, nowMs, this.gated);
+    const next = this.successor[fn];
+    if (next >= 0) this.inner.onArrival(next, nowMs, this.gated);
+  }
+
+  onInvocationEnd(fn: number, nowMs: number, control: PoolControl, durationMs: number): number {
+    this.enter(nowMs, control);
+    const keepMs = this.inner.onInvocationEnd(fn, nowMs, this.gated, durationMs);
+    // The action's run ended too: the new revision's view keeps its running count and run time (its own keep-alive answer is for a container it does not have).
+    const next = this.successor[fn];
+    if (next >= 0) this.inner.onInvocationEnd(next, nowMs, this.gated, durationMs);
+    return nowMs >= this.liveUntil[fn] ? 0 : keepMs;
+  }
+
+  onMinute(minute: number, nowMs: number, control: PoolControl): void {
+    this.enter(nowMs, control);
+    this.inner.onMinute(minute, nowMs, this.gated);
+  }
+
+  private enter(nowMs: number, control: PoolControl): void {
+    this.now = nowMs;
+    this.control = control;
+  }
+
+  private outer(): PoolControl {
+    if (this.control === undefined) throw new Error('action-revisions: the pool was used outside a policy call');
+    return this.control;
+  }
+}
