@@ -38,7 +38,7 @@ describe('parseCombinations', () => {
 
   it('reads back every default combination from its name', () => {
     const names = SYSTEM_COMBINATIONS.map(combinationName);
-    expect(names).toContain('dag:aquatope@0.99/0.99999+aquatope@p99-15%');
+    expect(names).toContain('dag:aquatope@0.99/0.99999+aquatope@p99-15%/burst-cpu1.5');
     expect(parseCombinations(names.join(','))).toEqual(SYSTEM_COMBINATIONS);
   });
 
