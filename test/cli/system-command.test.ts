@@ -20,20 +20,16 @@ describe('parseCombinations', () => {
     expect(parseCombinations('dag:fixed-10+max-resources')).toEqual([{ policy: 'fixed-10', method: 'max-resources', dagPrewarm: true }]);
   });
 
-  it('reads a /cpuRATIO suffix as a cap on CPU per GB, after or without a percentile, and names it back', () => {
-    const [a, b] = parseCombinations('dag:aquatope@0.99+aquatope@p99-15%/cpu0.5,hybrid-histogram+cherrypick/cpu2');
-    expect(a).toEqual({ policy: 'aquatope@0.99', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.15, dagPrewarm: true, cpuPerGB: 0.5 });
-    expect(b).toEqual({ policy: 'hybrid-histogram', method: 'cherrypick', cpuPerGB: 2 });
-    expect(combinationName(a)).toBe('dag:aquatope@0.99+aquatope@p99-15%/cpu0.5');
-    expect(combinationName(b)).toBe('hybrid-histogram+cherrypick/cpu2');
-  });
-
-  it('reads a /burst-cpuRATIO suffix as a cap after a burst, after or without a percentile, and names it back', () => {
-    const [a, b] = parseCombinations('dag:aquatope@0.99/0.99999+aquatope@p99-15%/burst-cpu1.5,hybrid-histogram+cherrypick/burst-cpu2');
-    expect(a).toEqual({ policy: 'aquatope@0.99/0.99999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.15, dagPrewarm: true, burstCpuPerGB: 1.5 });
-    expect(b).toEqual({ policy: 'hybrid-histogram', method: 'cherrypick', burstCpuPerGB: 2 });
-    expect(combinationName(a)).toBe('dag:aquatope@0.99/0.99999+aquatope@p99-15%/burst-cpu1.5');
-    expect(combinationName(b)).toBe('hybrid-histogram+cherrypick/burst-cpu2');
+  it.each([
+    ['/cpu', 'cpuPerGB'],
+    ['/burst-cpu', 'burstCpuPerGB'],
+  ])('reads a %sRATIO suffix as %s, after or without a percentile, and names it back', (suffix, field) => {
+    const first = `dag:aquatope@0.99/0.99999+aquatope@p99-15%${suffix}1.5`;
+    const second = `hybrid-histogram+cherrypick${suffix}2`;
+    const [a, b] = parseCombinations(`${first},${second}`);
+    expect(a).toEqual({ policy: 'aquatope@0.99/0.99999', method: 'aquatope', tunePercentile: 99, tuneMargin: 0.15, dagPrewarm: true, [field]: 1.5 });
+    expect(b).toEqual({ policy: 'hybrid-histogram', method: 'cherrypick', [field]: 2 });
+    expect([combinationName(a), combinationName(b)]).toEqual([first, second]);
   });
 
   it('reads back every default combination from its name', () => {
