@@ -344,6 +344,8 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       const own = versions.filter((v) => v.workflow === w);
       for (let k = 1; k < own.length; k++) own[k].fns.forEach((fn, i) => updates.push({ from: own[k - 1].fns[i], to: fn, atMs: own[k].from * MINUTE_MS }));
     });
+    // Workflow-aware prewarming wraps it from outside, so its one container per stage at deployment is
+    // ordered for the capped revision too, at minute 0 (it expires unused after 10 minutes, at ours' cost).
     const created = createPolicy(combo.policy, env);
     const inner = updates.length === 0 ? created : new ActionRevisionsPolicy(created, updates);
     const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(versions.map((v) => ({ graph: graphs[v.workflow], fns: v.fns })), functions.length) }) : inner;

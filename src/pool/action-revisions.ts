@@ -13,7 +13,10 @@
  * - a container of the old revision that frees up after the update is
  *   unloaded (no activation can use it again).
  *
- * It sees only the past, as the policy it wraps.
+ * Before the update an old revision's running activations are also counted
+ * under its new one, so a policy that budgets the cluster's memory counts
+ * them twice until then (it prewarms less, not more). It sees only the past,
+ * as the policy it wraps.
  */
 import type { PolicyContext, PoolControl, PoolPolicy } from '../sim/policy';
 
