@@ -264,17 +264,16 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     });
     // One action per stage per workflow, and a second one per stage from the minute a workflow moves to its capped configuration.
     const functions: SimFunction[] = [];
-    const versions: Version[] = [];
-    input.workflows.forEach((wf, w) => {
+    const versionsOf: Version[][] = input.workflows.map((wf, w) => {
       const from = cappedFrom[w];
       const spans = capped === undefined || from === undefined ? [{ config: deployed[w], from: 0, to: minutes, suffix: '' }] : [{ config: deployed[w], from: 0, to: from, suffix: '' }, { config: capped[w], from, to: minutes, suffix: CAPPED_SUFFIX }];
-      for (const span of spans) {
+      return spans.map((span) => {
         const fns = wf.stages.map((s, i) => {
           functions.push({ id: `${wf.name}/${s.name}${span.suffix}`, counts: countsWithin(drivers[w].counts, span.from, span.to), memoryMB: span.config[i].memoryMB, cpuCores: span.config[i].cpu, duration: { quantile: () => 0, meanMs: 0 } });
           return functions.length - 1;
         });
-        versions.push({ workflow: w, config: span.config, fns, from: span.from, to: span.to });
-      }
+        return { workflow: w, config: span.config, fns, from: span.from, to: span.to };
+      });
     });
     // The same invocation times and noise for every combination: the rng restarts per combination.
     const rng = new SeededRng(input.seed);
@@ -282,7 +281,7 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     const invocations: { workflow: number; minute: number; config: WorkflowConfig; runs: number[] }[] = [];
     input.workflows.forEach((wf, w) => {
       const graph = graphs[w];
-      const own = versions.filter((v) => v.workflow === w);
+      const own = versionsOf[w];
       for (let m = 0; m < minutes; m++) {
         const version = own.find((v) => m >= v.from && m < v.to) ?? own[0];
         for (let k = 0; k < drivers[w].counts[m]; k++) {
@@ -340,15 +339,14 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     };
     // A workflow moved to its capped configuration: each stage is one action updated in place, two revisions to the simulator.
     const updates: RevisionUpdate[] = [];
-    input.workflows.forEach((_, w) => {
-      const own = versions.filter((v) => v.workflow === w);
+    for (const own of versionsOf) {
       for (let k = 1; k < own.length; k++) own[k].fns.forEach((fn, i) => updates.push({ from: own[k - 1].fns[i], to: fn, atMs: own[k].from * MINUTE_MS }));
-    });
+    }
     // Workflow-aware prewarming wraps it from outside, so its one container per stage at deployment is
     // ordered for the capped revision too, at minute 0 (it expires unused after 10 minutes, at ours' cost).
     const created = createPolicy(combo.policy, env);
     const inner = updates.length === 0 ? created : new ActionRevisionsPolicy(created, updates);
-    const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(versions.map((v) => ({ graph: graphs[v.workflow], fns: v.fns })), functions.length) }) : inner;
+    const policy = combo.dagPrewarm === true ? new DagPrewarmPolicy(inner, { downstream: workflowDownstream(versionsOf.flat().map((v) => ({ graph: graphs[v.workflow], fns: v.fns })), functions.length) }) : inner;
     const result = simulate(workload, schedule, policy, input.cluster, observer);
 
     const stageDelay = invocations.map((inv) => inv.runs.map(() => 0));
@@ -445,7 +443,7 @@ interface Version {
 }
 
 /** Suffix of a stage action's id after its workflow moved to the capped configuration. */
-export const CAPPED_SUFFIX = '@capped';
+const CAPPED_SUFFIX = '@capped';
 
 /** Runs drawn to estimate a stage's mean run time at its deployed configuration. */
 const MEAN_RUN_DRAWS = 200;
@@ -460,13 +458,12 @@ function meanRunMs(wf: Workflow, stage: number, config: StageConfig, seed: numbe
 
 /** The combination's tuning without its burst cap: what each workflow is deployed on first. */
 function uncappedTuning(c: SystemCombination): SystemCombination {
-  return { policy: c.policy, method: c.method, tunePercentile: c.tunePercentile, tuneMargin: c.tuneMargin, dagPrewarm: c.dagPrewarm, cpuPerGB: c.cpuPerGB };
+  return { ...c, burstCpuPerGB: undefined };
 }
 
 /** The combination's tuning within its burst cap, or undefined without one. */
 function cappedTuning(c: SystemCombination): SystemCombination | undefined {
-  if (c.burstCpuPerGB === undefined) return undefined;
-  return { policy: c.policy, method: c.method, tunePercentile: c.tunePercentile, tuneMargin: c.tuneMargin, dagPrewarm: c.dagPrewarm, cpuPerGB: c.burstCpuPerGB };
+  return c.burstCpuPerGB === undefined ? undefined : { ...c, cpuPerGB: c.burstCpuPerGB, burstCpuPerGB: undefined };
 }
 
 /** `counts` within minutes [from, to), zero elsewhere. */
@@ -500,9 +497,10 @@ export function systemMarkdown(report: SystemReport): string {
     lines.push(`| ${r.name} | ${r.workflowInvocations} | ${pct(r.violationRate)} | ${pct(r.violationsWithInitShare)} | ${byWorkflow} | ${pct(r.minuteViolationRate)} | ${pct(r.coldStartRate)} | ${r.idleMemoryGBs.toFixed(0)} | ${r.executionCost.toFixed(4)} | ${r.idleCost.toFixed(4)} | ${r.totalCost.toFixed(4)} |`);
   }
   for (const r of report.rows) {
-    if (r.cappedFromMinute === undefined) continue;
+    const moved = r.cappedFromMinute;
+    if (moved === undefined) continue;
     const moves = report.workflows.map((w) => {
-      const from = r.cappedFromMinute?.[w.name] ?? null;
+      const from = moved[w.name] ?? null;
       return from === null ? `${w.name} never` : `${w.name} from minute ${from}`;
     });
     lines.push('', `${r.name}: on the capped configuration ${moves.join(', ')}.`);
