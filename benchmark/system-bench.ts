@@ -25,9 +25,10 @@
  * - Reconfiguration: a combination with a CPU cap after a burst
  *   ({@link SystemCombination.burstCpuPerGB}) moves a workflow to the
  *   configuration its method tuned within the cap from the minute after its
- *   load first oversubscribed an invoker's cores; each stage action is
- *   updated in place (a new revision: no containers of its own, the action's
- *   history).
+ *   load first oversubscribed an invoker's cores, by a warm handover: at
+ *   that minute's start each stage's new revision is prewarmed to its old
+ *   one's pool, and it takes the arrivals once those containers are ready
+ *   (the new revision keeps the action's history).
  * - Cost: execution (every run at its limits, {@link stageCost}) plus idle
  *   memory (GB-s of containers holding memory without running, at the
  *   memory price): an operator pays for both.
@@ -95,11 +96,14 @@ export interface SystemCombination {
    * from the minute after the first minute whose count asks its home invoker
    * for more cores than it has ({@link firstOversubscribedMinute}, read from
    * that minute's count and the stages' mean runs at the deployed
-   * configuration) its invocations run on the capped one: each stage action
-   * updated in place, so its new revision starts with no containers but with
-   * the action's history, and the old revision's containers are never used
-   * again ({@link ActionRevisionsPolicy}). Steady workflows keep their cheap
-   * configuration; bursty ones stop sharing cores.
+   * configuration) its invocations run on the capped one. Each stage moves
+   * by a warm handover ({@link ActionRevisionsPolicy}): at that minute's
+   * start its new revision is prewarmed to as many containers as the old one
+   * has running, idle or loading, and the arrivals from the cluster's
+   * prewarm load time into the minute on run on it; the new revision keeps
+   * the action's history, and the old revision's containers are not used
+   * after the switch. Steady workflows keep their cheap configuration;
+   * bursty ones stop sharing cores.
    */
   readonly burstCpuPerGB?: number;
 }
@@ -266,13 +270,15 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
     const functions: SimFunction[] = [];
     const versionsOf: Version[][] = input.workflows.map((wf, w) => {
       const from = cappedFrom[w];
-      const spans = capped === undefined || from === undefined ? [{ config: deployed[w], from: 0, to: minutes, suffix: '' }] : [{ config: deployed[w], from: 0, to: from, suffix: '' }, { config: capped[w], from, to: minutes, suffix: CAPPED_SUFFIX }];
+      // The move is a warm handover: the capped revision is prewarmed at the minute's start and takes the arrivals once those containers are ready.
+      const switchMs = from === undefined ? Number.POSITIVE_INFINITY : from * MINUTE_MS + input.cluster.prewarmLoadMs;
+      const spans = capped === undefined || from === undefined ? [{ config: deployed[w], fromMs: 0, toMs: Number.POSITIVE_INFINITY, suffix: '' }] : [{ config: deployed[w], fromMs: 0, toMs: switchMs, suffix: '' }, { config: capped[w], fromMs: switchMs, toMs: Number.POSITIVE_INFINITY, suffix: CAPPED_SUFFIX }];
       return spans.map((span) => {
         const fns = wf.stages.map((s, i) => {
-          functions.push({ id: `${wf.name}/${s.name}${span.suffix}`, counts: countsWithin(drivers[w].counts, span.from, span.to), memoryMB: span.config[i].memoryMB, cpuCores: span.config[i].cpu, duration: { quantile: () => 0, meanMs: 0 } });
+          functions.push({ id: `${wf.name}/${s.name}${span.suffix}`, counts: new Uint32Array(drivers[w].counts.length), memoryMB: span.config[i].memoryMB, cpuCores: span.config[i].cpu, duration: { quantile: () => 0, meanMs: 0 } });
           return functions.length - 1;
         });
-        return { workflow: w, config: span.config, fns, from: span.from, to: span.to };
+        return { workflow: w, config: span.config, fns, fromMs: span.fromMs, toMs: span.toMs };
       });
     });
     // The same invocation times and noise for every combination: the rng restarts per combination.
@@ -283,9 +289,10 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       const graph = graphs[w];
       const own = versionsOf[w];
       for (let m = 0; m < minutes; m++) {
-        const version = own.find((v) => m >= v.from && m < v.to) ?? own[0];
         for (let k = 0; k < drivers[w].counts[m]; k++) {
           const t = m * MINUTE_MS + rng.next() * MINUTE_MS;
+          const version = own.find((v) => t >= v.fromMs && t < v.toMs) ?? own[0];
+          for (const fn of version.fns) functions[fn].counts[m]++;
           const runs = wf.stages.map((_, i) => wf.runStage(i, version.config[i], rng).latencyMs);
           const id = invocations.length;
           invocations.push({ workflow: w, minute: m, config: version.config, runs });
@@ -337,10 +344,10 @@ export function runSystemBench(input: SystemBenchInput): SystemReport {
       onIdle: () => undefined,
       onRemove: () => undefined,
     };
-    // A workflow moved to its capped configuration: each stage is one action updated in place, two revisions to the simulator.
+    // A workflow moved to its capped configuration: each stage is one action with two revisions to the simulator, handed over warm.
     const updates: RevisionUpdate[] = [];
     for (const own of versionsOf) {
-      for (let k = 1; k < own.length; k++) own[k].fns.forEach((fn, i) => updates.push({ from: own[k - 1].fns[i], to: fn, atMs: own[k].from * MINUTE_MS }));
+      for (let k = 1; k < own.length; k++) own[k].fns.forEach((fn, i) => updates.push({ from: own[k - 1].fns[i], to: fn, atMs: own[k].fromMs, warmFromMs: own[k].fromMs - input.cluster.prewarmLoadMs }));
     }
     // Workflow-aware prewarming wraps it from outside, so its one container per stage at deployment is
     // ordered for the capped revision too, at minute 0 (it expires unused after 10 minutes, at ours' cost).
@@ -438,8 +445,9 @@ interface Version {
   readonly config: WorkflowConfig;
   /** Simulator function index per stage. */
   readonly fns: readonly number[];
-  readonly from: number;
-  readonly to: number;
+  /** Arrivals in [fromMs, toMs) (ms since the run's start) run on this version. */
+  readonly fromMs: number;
+  readonly toMs: number;
 }
 
 /** Suffix of a stage action's id after its workflow moved to the capped configuration. */
@@ -464,14 +472,6 @@ function uncappedTuning(c: SystemCombination): SystemCombination {
 /** The combination's tuning within its burst cap, or undefined without one. */
 function cappedTuning(c: SystemCombination): SystemCombination | undefined {
   return c.burstCpuPerGB === undefined ? undefined : { ...c, cpuPerGB: c.burstCpuPerGB, burstCpuPerGB: undefined };
-}
-
-/** `counts` within minutes [from, to), zero elsewhere. */
-function countsWithin(counts: Uint32Array, from: number, to: number): Uint32Array {
-  const out = new Uint32Array(counts.length);
-  const start = Math.min(counts.length, Math.max(0, from));
-  out.set(counts.subarray(start, Math.max(start, Math.min(counts.length, to))), start);
-  return out;
 }
 
 /** The counts followed by zeros up to `length` (the simulator runs an hour past the trace so the last invocations end). */

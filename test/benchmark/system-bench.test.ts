@@ -194,6 +194,21 @@ describe('runSystemBench', () => {
       expect(systemMarkdown(result)).toContain(`dag:openwhisk-default + max-resources/burst-cpu1: on the capped configuration ${chain.name} from minute 11.`);
     });
 
+    it('hands the move over warm: a burst that goes on after the move starts no more containers cold than on one configuration', () => {
+      // 1,200 invocations in minutes 10 and 11: about 10 containers of each stage busy at 2 cores, 20 cores on the home invoker.
+      const counts = Uint32Array.from({ length: minutes }, (_, m) => (m === 10 || m === 11 ? 1200 : 20));
+      const bursty: Workload = { ...trace, functions: [{ ...fn('burst', 0), counts }] };
+      const result = runSystemBench({ trace: bursty, workflows: [chain], combinations: capAfterBurst, cluster: clusterConfig(), seed: 3 });
+      const [, , burst, uncappedDag] = result.rows;
+      expect(burst.cappedFromMinute).toEqual({ [chain.name]: 11 });
+      const coldStarts = (r: typeof burst): number => Math.round(r.coldStartRate * r.workflowInvocations * chain.stages.length);
+      // 92 on the uncapped configuration throughout. The capped revision, prewarmed to the old one's pool at 11:00, adds 1;
+      // starting it with no containers (no handover) added 55: one per container of minute 11's pool.
+      expect(coldStarts(uncappedDag)).toBe(92);
+      expect(coldStarts(burst)).toBeGreaterThanOrEqual(coldStarts(uncappedDag));
+      expect(coldStarts(burst)).toBeLessThanOrEqual(coldStarts(uncappedDag) + 5);
+    });
+
     it.each([
       [{ burstCpuPerGB: 0 }, /burstCpuPerGB of max-resources\/burst-cpu0 must be a finite number of cores > 0, got 0$/],
       [{ burstCpuPerGB: Number.NaN }, /must be a finite number of cores > 0, got NaN$/],

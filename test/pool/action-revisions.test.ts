@@ -1,4 +1,4 @@
-import { ActionRevisionsPolicy } from '../../src/pool/action-revisions';
+import { ActionRevisionsPolicy, HANDOVER_KEEP_ALIVE_MS } from '../../src/pool/action-revisions';
 import { MINUTE_MS, type PolicyContext, type PoolControl, type PoolPolicy } from '../../src/sim/policy';
 
 /** What the simulator saw of the pool. */
@@ -40,6 +40,32 @@ class EagerPolicy implements PoolPolicy {
   onMinute(_minute: number, _nowMs: number, control: PoolControl): void {
     for (let f = 0; f < this.n; f++) control.prewarm(f, 1, 0, MINUTE_MS);
   }
+}
+
+/** A pool with set idle-or-loading counts that records every prewarm order in full. */
+class CountingControl implements PoolControl {
+  readonly orders: { fn: number; count: number; delayMs: number; keepAliveMs: number }[] = [];
+  constructor(private readonly idle: readonly number[]) {}
+  prewarm(fn: number, count: number, delayMs: number, keepAliveMs: number): void {
+    this.orders.push({ fn, count, delayMs, keepAliveMs });
+  }
+  cancelPrewarms(): void {}
+  idleOrLoading(fn: number): number {
+    return this.idle[fn] ?? 0;
+  }
+  keepIdle(): void {}
+}
+
+/** An inner policy that does nothing to the pool. */
+class QuietPolicy implements PoolPolicy {
+  readonly name = 'quiet';
+  readonly wantsMinuteTicks = true;
+  reset(): void {}
+  onArrival(): void {}
+  onInvocationEnd(): number {
+    return MINUTE_MS;
+  }
+  onMinute(): void {}
 }
 
 const context = (functionCount: number): PolicyContext => ({
@@ -98,7 +124,47 @@ describe('ActionRevisionsPolicy', () => {
     expect(policy.onInvocationEnd(2, 30 * MINUTE_MS, control, 100)).toBe(5 * MINUTE_MS);
   });
 
+  it('hands over warm: at warmFromMs it prewarms the new revision to the old one\'s running plus idle or loading containers, less what the new one has, once', () => {
+    // Warm from minute 10, the switch when those containers are ready (the context's load time is 500 ms).
+    const handover = { from: 0, to: 1, atMs: 10 * MINUTE_MS + 500, warmFromMs: 10 * MINUTE_MS };
+    const policy = new ActionRevisionsPolicy(new QuietPolicy(), [handover]);
+    policy.reset(context(3));
+    const quiet = new CountingControl([4, 1, 7]);
+    for (const t of [1, 2, 3]) policy.onArrival(0, 9 * MINUTE_MS + t, quiet);
+    policy.onInvocationEnd(0, 9 * MINUTE_MS + 10, quiet, 9);
+    policy.onArrival(2, 9 * MINUTE_MS + 20, quiet);
+    policy.onMinute(9, 10 * MINUTE_MS - 1, quiet);
+    expect(quiet.orders).toEqual([]);
+    // 2 running + 4 idle or loading of the old revision, less the new one's 1; function 2 is another action.
+    const at = new CountingControl([4, 1, 7]);
+    policy.onMinute(10, 10 * MINUTE_MS, at);
+    expect(at.orders).toEqual([{ fn: 1, count: 5, delayMs: 0, keepAliveMs: HANDOVER_KEEP_ALIVE_MS }]);
+    const later = new CountingControl([0, 0, 0]);
+    policy.onArrival(0, 10 * MINUTE_MS + 100, later);
+    policy.onMinute(11, 11 * MINUTE_MS, later);
+    expect(later.orders).toEqual([]);
+    // Between warmFromMs and atMs both revisions are live; after atMs only the new one.
+    expect(policy.onInvocationEnd(0, 10 * MINUTE_MS + 499, later, 1)).toBe(MINUTE_MS);
+    expect(policy.onInvocationEnd(0, 10 * MINUTE_MS + 500, later, 1)).toBe(0);
+  });
+
+  it('lets the inner policy prewarm the new revision from warmFromMs, and orders nothing when the new revision already has the old one\'s pool', () => {
+    const policy = new ActionRevisionsPolicy(new EagerPolicy(), [{ from: 0, to: 1, atMs: 10 * MINUTE_MS + 500, warmFromMs: 10 * MINUTE_MS }]);
+    policy.reset(context(3));
+    const control = new RecordingControl();
+    policy.onMinute(10, 10 * MINUTE_MS, control);
+    // RecordingControl reports no containers anywhere: nothing to hand over, and the inner policy's own orders pass for 0, 1 and 2.
+    expect(control.prewarms).toEqual([0, 1, 2]);
+    const full = new CountingControl([3, 3, 0]);
+    const handoverOnly = new ActionRevisionsPolicy(new QuietPolicy(), [{ from: 0, to: 1, atMs: 500, warmFromMs: 0 }]);
+    handoverOnly.reset(context(3));
+    handoverOnly.onMinute(0, 0, full);
+    expect(full.orders).toEqual([]);
+  });
+
   it.each([
+    [[{ from: 0, to: 1, atMs: 100, warmFromMs: 101 }], /revision update 0 -> 1: warmFromMs must be a number in \[0, atMs = 100\], got 101/],
+    [[{ from: 0, to: 1, atMs: 100, warmFromMs: -1 }], /warmFromMs must be a number in \[0, atMs = 100\], got -1/],
     [[{ from: 0, to: 1, atMs: -1 }], /revision update 0 -> 1: atMs must be a finite number >= 0, got -1/],
     [[{ from: 0, to: 1, atMs: Number.NaN }], /got NaN/],
     [[{ from: 0, to: 0, atMs: 0 }], /function 0 is in more than one revision slot/],
