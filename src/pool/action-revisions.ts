@@ -58,7 +58,7 @@ export class ActionRevisionsPolicy implements PoolPolicy {
   /** Per function: activations arrived and not yet ended. */
   private running = new Int32Array(0);
   /** The updates with a warm handover, earliest first, and the first not yet made. */
-  private handovers: readonly RevisionUpdate[] = [];
+  private readonly handovers: readonly RevisionUpdate[];
   private nextHandover = 0;
   private now = 0;
   private loadMs = 0;
@@ -83,6 +83,7 @@ export class ActionRevisionsPolicy implements PoolPolicy {
       }
     }
     this.updates = updates;
+    this.handovers = updates.filter((u) => u.warmFromMs !== undefined).sort((a, b) => (a.warmFromMs ?? 0) - (b.warmFromMs ?? 0));
     const live = (fn: number): boolean => this.now >= this.liveFrom[fn] && this.now < this.liveUntil[fn];
     this.gated = {
       prewarm: (fn, count, delayMs, keepAliveMs) => {
@@ -112,7 +113,6 @@ export class ActionRevisionsPolicy implements PoolPolicy {
     this.running = new Int32Array(n);
     this.loadMs = ctx.prewarmLoadMs;
     this.nextHandover = 0;
-    this.handovers = this.updates.filter((u) => u.warmFromMs !== undefined).sort((a, b) => (a.warmFromMs ?? 0) - (b.warmFromMs ?? 0));
     this.now = 0;
     this.control = undefined;
     this.inner.reset(ctx);
