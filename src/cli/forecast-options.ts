@@ -14,7 +14,14 @@ export const FORECAST_OPTIONS_HELP = `bench forecast options:
   --epochs N            training epochs
   --batch-minutes N     test minutes per forecast call (default: about 1,000 windows per call,
                         1 for a trace of 1,024 functions or more; as the model card's evaluation)
+  --candidates LIST     comma-separated forecasters to score beside the others: aquatope-adaptive
 `;
+
+/** The forecasters `--candidates` accepts. */
+export const CANDIDATE_NAMES = ['aquatope-adaptive'] as const;
+
+/** A name of {@link CANDIDATE_NAMES}. */
+export type CandidateForecasterName = (typeof CANDIDATE_NAMES)[number];
 
 /** What `bench forecast` was asked to do. Minute ranges are half-open, 0-based offsets from the trace's first minute. */
 export interface ForecastCommand {
@@ -33,6 +40,8 @@ export interface ForecastCommand {
   readonly epochs?: number;
   /** Test minutes per forecast() call; default: about 1,000 windows per call (see batchMinutesFor). */
   readonly batchMinutes?: number;
+  /** Candidate forecasters scored after the others (`--candidates`); default none. */
+  readonly candidates?: readonly CandidateForecasterName[];
 }
 
 /** A path option's value: rejected when empty. */
@@ -61,6 +70,7 @@ export function parseForecastArgs(args: string[]): ForecastCommand {
       functions: { type: 'string' },
       epochs: { type: 'string' },
       'batch-minutes': { type: 'string' },
+      candidates: { type: 'string' },
     },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
@@ -87,5 +97,20 @@ export function parseForecastArgs(args: string[]): ForecastCommand {
     functions: values.functions === undefined ? undefined : parsePositiveInt('--functions', values.functions),
     epochs: values.epochs === undefined ? undefined : parsePositiveInt('--epochs', values.epochs),
     ...(values['batch-minutes'] === undefined ? {} : { batchMinutes: parsePositiveInt('--batch-minutes', values['batch-minutes']) }),
+    ...(values.candidates === undefined ? {} : { candidates: parseCandidates(values.candidates) }),
   };
+}
+
+/**
+ * The value of `--candidates`: known names, comma-separated, each once.
+ * @throws UsageError naming the value that is not one of {@link CANDIDATE_NAMES}.
+ */
+function parseCandidates(value: string): CandidateForecasterName[] {
+  const out: CandidateForecasterName[] = [];
+  for (const part of value.split(',')) {
+    const name = CANDIDATE_NAMES.find((c) => c === part.trim());
+    if (name === undefined) throw new UsageError(`--candidates: "${part}" is not a candidate forecaster (known: ${CANDIDATE_NAMES.join(', ')})`);
+    if (!out.includes(name)) out.push(name);
+  }
+  return out;
 }

@@ -6,7 +6,7 @@ import { DEFAULT_FORECAST_HORIZON, runForecastBench, type ForecastReport } from 
 import { forecastMarkdown } from '../../benchmark/report/forecast-table';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
-import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
+import { adaptiveAquatopeForecaster, aquatopeForecaster } from '../forecast/aquatope-forecaster';
 import { BayesianForecaster } from '../forecast/bayesian-forecaster';
 import { IdleHazardForecaster } from '../forecast/idle-hazard';
 import type { ForecastModel } from '../forecast/forecast-model';
@@ -16,24 +16,30 @@ import { INFERENCE_CONFIGS } from '../forecast/model-config';
 import { naiveForecasters } from '../forecast/naive';
 import type { TrainingTrace } from '../forecast/training-data';
 import { readTrace } from '../trace/read-trace';
-import type { ForecastCommand } from './forecast-options';
+import type { CandidateForecasterName, ForecastCommand } from './forecast-options';
 import { UsageError } from './parse-options';
 import { defaultModelDir } from './repo-paths';
 import { trainWithProgress } from './train-command';
 import { DEFAULT_TRAINING } from '../forecast/model-config';
+
+/** Forecasters `bench forecast --candidates` can add to the report, by name. */
+export const CANDIDATE_FORECASTERS: Record<CandidateForecasterName, (model: ForecastModel) => Forecaster> = {
+  'aquatope-adaptive': adaptiveAquatopeForecaster,
+};
 
 /**
  * Ours (`aquatope`), its two parts on their own (the network, `aquatope-lstm`,
  * and the idle-time model, `idle-hazard`), the 2023 configuration of the same
  * network, and the naive baselines, in report order.
  */
-export function benchForecasters(model: ForecastModel): Forecaster[] {
+export function benchForecasters(model: ForecastModel, candidates: readonly CandidateForecasterName[] = []): Forecaster[] {
   return [
     aquatopeForecaster(model),
     new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']),
     new IdleHazardForecaster(),
     new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-2023']),
     ...naiveForecasters(),
+    ...candidates.map((name) => CANDIDATE_FORECASTERS[name](model)),
   ];
 }
 
@@ -130,7 +136,7 @@ export async function runForecastCommand(cmd: ForecastCommand): Promise<{ report
     process.stderr.write(`loading the forecaster from ${dir}...\n`);
     model = await loadForecastModel(dir);
   }
-  const report = benchWithBar({ source: cmd.trace, series, originMinute: 0 }, benchForecasters(model), cmd.testMinutes, cmd.trainMinutes, cmd.seed, cmd.batchMinutes ?? batchMinutesFor(series.length));
+  const report = benchWithBar({ source: cmd.trace, series, originMinute: 0 }, benchForecasters(model, cmd.candidates ?? []), cmd.testMinutes, cmd.trainMinutes, cmd.seed, cmd.batchMinutes ?? batchMinutesFor(series.length));
   const out = resolve(cmd.out);
   mkdirSync(out, { recursive: true });
   writeFileSync(join(out, 'forecast.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -1,3 +1,4 @@
+import { AdaptiveAverageForecaster } from './adaptive-average';
 import { BayesianForecaster } from './bayesian-forecaster';
 import type { ForecastModel } from './forecast-model';
 import { IdleHazardForecaster, type IdleHazardOptions } from './idle-hazard';
@@ -33,4 +34,30 @@ export interface AquatopeOptions {
   readonly hazard?: IdleHazardOptions;
   /** The name in reports; default `aquatope`. */
   readonly name?: string;
+}
+
+/** L of {@link adaptiveAquatopeForecaster}: each window's last 30 minutes score the two experts. */
+export const ADAPTIVE_LOOKBACK_MINUTES = 30;
+/** eta of {@link adaptiveAquatopeForecaster}. */
+export const ADAPTIVE_ETA = 2;
+/** Only windows with at least 25 invoked minutes of their last 48 are combined in {@link adaptiveAquatopeForecaster}. */
+export const ADAPTIVE_MIN_INVOKED_MINUTES = 25;
+
+/**
+ * A candidate, `aquatope-adaptive` (not ours yet): ours and the network
+ * (`aquatope-lstm`) averaged by quantile with weights each window learns from
+ * its own last {@link ADAPTIVE_LOOKBACK_MINUTES} minutes
+ * ({@link AdaptiveAverageForecaster}, eta {@link ADAPTIVE_ETA}), for windows
+ * with at least {@link ADAPTIVE_MIN_INVOKED_MINUTES} invoked minutes of their
+ * last 48; levels from 0.95 keep ours' tail. Every other window gets ours
+ * alone. The settings were chosen on validation minutes before the held-out
+ * ones (BENCHMARKS.md, "An adaptive average with the network").
+ */
+export function adaptiveAquatopeForecaster(model: ForecastModel): AdaptiveAverageForecaster {
+  return new AdaptiveAverageForecaster('aquatope-adaptive', [aquatopeForecaster(model), new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm'])], {
+    lookbackMinutes: ADAPTIVE_LOOKBACK_MINUTES,
+    eta: ADAPTIVE_ETA,
+    minInvokedMinutes: ADAPTIVE_MIN_INVOKED_MINUTES,
+    adaptTail: false,
+  });
 }

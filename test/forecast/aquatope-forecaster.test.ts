@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { loadForecastModel } from '../../src/adapters/model-files';
 import { initTensorflow } from '../../src/adapters/tfjs-backend';
 import { SeededRng } from '../../src/core/rng';
-import { aquatopeForecaster, BUSY_NETWORK_WEIGHT } from '../../src/forecast/aquatope-forecaster';
+import { ADAPTIVE_MIN_INVOKED_MINUTES, adaptiveAquatopeForecaster, aquatopeForecaster, BUSY_NETWORK_WEIGHT } from '../../src/forecast/aquatope-forecaster';
 import { BayesianForecaster } from '../../src/forecast/bayesian-forecaster';
 import type { ForecastModel } from '../../src/forecast/forecast-model';
 import type { ForecastWindow } from '../../src/forecast/forecast-types';
@@ -48,5 +48,16 @@ describe('aquatopeForecaster (ours)', () => {
     expect(f.contextMinutes).toBe(240);
     expect(aquatopeForecaster(model).name).toBe('aquatope');
     expect(aquatopeForecaster(model).contextMinutes).toBe(1440);
+  });
+
+  it('gives the candidate aquatope-adaptive\'s windows with too few invoked minutes ours alone', () => {
+    // 8 of the sparse window's last 48 minutes are invoked, under the candidate's 25.
+    expect(Array.from(sparseWindow.counts.subarray(72)).filter((c) => c > 0).length).toBeLessThan(ADAPTIVE_MIN_INVOKED_MINUTES);
+    const candidate = adaptiveAquatopeForecaster(model);
+    expect(candidate.name).toBe('aquatope-adaptive');
+    expect(candidate.contextMinutes).toBe(1440);
+    const mixed = candidate.forecast([sparseWindow], 3, new SeededRng(1));
+    const ours = aquatopeForecaster(model).forecast([sparseWindow], 3, new SeededRng(1));
+    for (let s = 0; s < 3; s++) for (const q of [0.5, 0.9, 0.99]) expect(mixed.quantile(0, s, q)).toBe(ours.quantile(0, s, q));
   });
 });
