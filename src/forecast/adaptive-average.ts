@@ -55,7 +55,7 @@ export class AdaptiveAverageForecaster implements Forecaster {
   private readonly adaptTail: boolean;
 
   /**
-   * @throws RangeError when there are no experts, L is not a positive integer, or eta is not a finite number >= 0.
+   * @throws RangeError when there are no experts, L is not a positive integer, eta is not a finite number >= 0, or the least invoked minutes is not an integer in 0..48.
    */
   constructor(
     readonly name: string,
