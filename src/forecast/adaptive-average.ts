@@ -78,8 +78,8 @@ export class AdaptiveAverageForecaster implements Forecaster {
 
   forecast(windows: readonly ForecastWindow[], horizon: number, rng: Rng): CountForecast {
     const L = this.lookback;
-    const batch: ForecastWindow[] = [...windows];
-    // Where window w's replayed minutes start in the batch (-1: not replayed).
+    const replays: ForecastWindow[] = [];
+    // Where window w's replayed minutes start in `replays` (-1: not replayed).
     const replayAt = new Int32Array(windows.length).fill(-1);
     windows.forEach((win, w) => {
       const n = win.counts.length;
@@ -87,17 +87,19 @@ export class AdaptiveAverageForecaster implements Forecaster {
       let invoked = 0;
       for (let i = Math.max(0, n - ACTIVITY_MINUTES); i < n; i++) if (win.counts[i] > 0) invoked++;
       if (invoked < this.minInvoked) return;
-      replayAt[w] = batch.length;
-      for (let j = 1; j <= L; j++) batch.push({ counts: win.counts.subarray(0, n - j), endMinute: win.endMinute - j });
+      replayAt[w] = replays.length;
+      for (let j = 1; j <= L; j++) replays.push({ counts: win.counts.subarray(0, n - j), endMinute: win.endMinute - j });
     });
-    const forecasts = this.experts.map((e) => e.forecast(batch, horizon, rng));
+    const forecasts = this.experts.map((e) => e.forecast(windows, horizon, rng));
+    // The replayed minutes are scored on their next minute only: one step each.
+    const replayed = replays.length === 0 ? [] : this.experts.map((e) => e.forecast(replays, 1, rng));
     // weights[w][b]: window w's weights in band b (undefined: the first expert alone).
     const weights = windows.map((win, w): Float64Array[] | undefined => {
       if (replayAt[w] < 0) return undefined;
       const n = win.counts.length;
       return ADAPTIVE_BANDS.map(({ level }, b) => {
         if (!this.adaptTail && b === ADAPTIVE_BANDS.length - 1) return Float64Array.from(forecasts, (_, e) => (e === 0 ? 1 : 0));
-        const loss = forecasts.map((f) => {
+        const loss = replayed.map((f) => {
           let s = 0;
           for (let j = 1; j <= L; j++) s += pinball(level, win.counts[n - j], f.quantile(replayAt[w] + j - 1, 0, level));
           return s;

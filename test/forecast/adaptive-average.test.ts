@@ -51,14 +51,17 @@ describe('AdaptiveAverageForecaster', () => {
     }
   });
 
-  it('replays each window\'s last L minutes from the minutes before each of them only', () => {
+  it('replays each window\'s last L minutes one step ahead from the minutes before each of them only', () => {
     const a = constant('a', 1);
     const counts = Array.from({ length: 52 }, (_, i) => i);
-    new AdaptiveAverageForecaster('v', [a, constant('b', 2)], { lookbackMinutes: 3, eta: 1 }).forecast([win(counts, 500)], 1, new SeededRng(1));
-    const call = a.calls[0];
-    expect(call.endMinutes).toEqual([500, 499, 498, 497]);
-    expect(call.counts.map((c) => c.length)).toEqual([52, 51, 50, 49]);
-    expect(call.counts[3]).toEqual(counts.slice(0, 49));
+    new AdaptiveAverageForecaster('v', [a, constant('b', 2)], { lookbackMinutes: 3, eta: 1 }).forecast([win(counts, 500)], 4, new SeededRng(1));
+    const [current, replay] = a.calls;
+    expect(current.endMinutes).toEqual([500]);
+    expect(current.horizon).toBe(4);
+    expect(replay.endMinutes).toEqual([499, 498, 497]);
+    expect(replay.horizon).toBe(1);
+    expect(replay.counts.map((c) => c.length)).toEqual([51, 50, 49]);
+    expect(replay.counts[2]).toEqual(counts.slice(0, 49));
   });
 
   it('gives the first expert alone to windows too quiet or too short to replay', () => {
