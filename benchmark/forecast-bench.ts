@@ -226,7 +226,7 @@ function scoreForecaster(
     for (let b = 0; b < minutesInCall; b++) {
       const t = t0 + b;
       const from = Math.max(0, t - context);
-      for (let f = 0; f < functions; f++) windows.push({ counts: views[f].subarray(from, t), endMinute: input.originMinute + t });
+      for (let f = 0; f < functions; f++) windows.push({ counts: views[f].subarray(from, t), endMinute: input.originMinute + t, key: String(f) });
     }
     beforeCall(fc.name);
     const before = input.clock.nowMs();

@@ -34,15 +34,20 @@ export interface TickInput {
 /**
  * Times one forecasting tick per minute in `minutes`: one forecast() call with
  * a window for every function, as the forecaster action makes once a minute.
+ * Each window holds the forecaster's context (`contextMinutes`, or as many
+ * minutes as there are before the minute) and is keyed by the function's index,
+ * so a forecaster that remembers earlier ticks (the adaptive average) does.
  * @throws RangeError when a minute has less than historyMinutes before it.
  */
 export function runTickBench(input: TickInput): TickReport {
   const h = input.forecaster.historyMinutes;
+  const context = Math.max(h, input.forecaster.contextMinutes ?? h);
   const tickMs: number[] = [];
   let peak = input.rssBytes();
   for (const t of input.minutes) {
     if (t < h) throw new RangeError(`minute ${t} has ${t} minutes before it; ${input.forecaster.name} needs ${h}`);
-    const windows: ForecastWindow[] = input.series.map((s) => ({ counts: Float64Array.from({ length: h }, (_, i) => s[t - h + i]), endMinute: t }));
+    const from = Math.max(0, t - context);
+    const windows: ForecastWindow[] = input.series.map((s, f) => ({ counts: Float64Array.from({ length: t - from }, (_, i) => s[from + i]), endMinute: t, key: String(f) }));
     const rng = new SeededRng(hashString(`${input.seed}/tick/${t}`));
     const t0 = input.clock.nowMs();
     input.forecaster.forecast(windows, input.horizon, rng);

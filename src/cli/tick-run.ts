@@ -7,6 +7,8 @@ import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
 import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
 import { readTrace } from '../trace/read-trace';
+import { CANDIDATE_NAMES } from './forecast-options';
+import { CANDIDATE_FORECASTERS } from './forecast-run';
 import { generateSyntheticTrace } from '../trace/synthetic';
 import { parsePositiveInt, parseSeed, UsageError } from './parse-options';
 import { defaultModelDir } from './repo-paths';
@@ -17,6 +19,7 @@ export const TICK_OPTIONS_HELP = `bench tick options (one forecasting tick = eve
   --at MINUTE         first minute forecast, 0-based (default 960)
   --ticks N           consecutive minutes to time (default 10)
   --seed S            seed of the Monte Carlo samples (default 1)
+  --forecaster NAME   aquatope (ours, the default) or a candidate: ${CANDIDATE_NAMES.join(', ')}
   --out DIR           where tick.json goes (default reports/tick)
 `;
 
@@ -26,12 +29,16 @@ export async function runTickCommand(args: string[]): Promise<{ report: TickRepo
     args,
     strict: true,
     allowPositionals: true,
-    options: { trace: { type: 'string' }, model: { type: 'string' }, at: { type: 'string' }, ticks: { type: 'string' }, seed: { type: 'string' }, out: { type: 'string' } },
+    options: { trace: { type: 'string' }, model: { type: 'string' }, at: { type: 'string' }, ticks: { type: 'string' }, seed: { type: 'string' }, forecaster: { type: 'string' }, out: { type: 'string' } },
   });
   if (positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const at = values.at === undefined ? 960 : parsePositiveInt('--at', values.at);
   const ticks = values.ticks === undefined ? 10 : parsePositiveInt('--ticks', values.ticks);
   const seed = values.seed === undefined ? 1 : parseSeed('--seed', values.seed);
+  const candidate = values.forecaster === undefined || values.forecaster === 'aquatope' ? undefined : CANDIDATE_NAMES.find((c) => c === values.forecaster);
+  if (values.forecaster !== undefined && values.forecaster !== 'aquatope' && candidate === undefined) {
+    throw new UsageError(`--forecaster: "${values.forecaster}" is not aquatope or a candidate forecaster (known: ${CANDIDATE_NAMES.join(', ')})`);
+  }
   const trace = values.trace === undefined ? generateSyntheticTrace({ functions: 1350, minutes: at + ticks, seed }).trace : await readTrace(values.trace);
   if (at + ticks > trace.minutes) throw new UsageError(`--at ${at} --ticks ${ticks} runs past the trace's ${trace.minutes} minutes`);
   await initTensorflow();
@@ -39,7 +46,7 @@ export async function runTickCommand(args: string[]): Promise<{ report: TickRepo
   const report = runTickBench({
     source: trace.source,
     series: trace.functions.map((f) => f.counts),
-    forecaster: aquatopeForecaster(model),
+    forecaster: candidate === undefined ? aquatopeForecaster(model) : CANDIDATE_FORECASTERS[candidate](model),
     horizon: model.network.horizon,
     minutes: Array.from({ length: ticks }, (_, i) => at + i),
     seed,

@@ -30,6 +30,13 @@ export interface AdaptiveAverageOptions {
   readonly minInvokedMinutes?: number;
   /** Whether the top band (levels from 0.95) is learnt too; when false it is the first expert's. Default true. */
   readonly adaptTail?: boolean;
+  /**
+   * At most this many minutes are replayed per call (what bounds a call with
+   * nothing remembered, such as the first tick after a restart); windows whose
+   * replays do not fit get the first expert alone in that call, those with the
+   * fewest minutes to replay are served first. Default unbounded.
+   */
+  readonly maxReplaysPerCall?: number;
 }
 
 /**
@@ -44,7 +51,19 @@ export interface AdaptiveAverageOptions {
  * q-quantile is sum_e w_e Q_e(q) with the weights of q's band, raised to the
  * value the band below reaches at the edge, so it is non-decreasing in q. A
  * window with fewer invoked minutes than the option asks, or too short to
- * replay, gets the first expert alone.
+ * replay, gets the first expert alone, and only the first expert is asked about
+ * it.
+ *
+ * Replays are what a forecast costs. For windows with a `key` (the function),
+ * the forecaster remembers the experts' next-minute quantiles of every combined
+ * window it forecast or replayed, with the last `historyMinutes` counts they
+ * read, for L minutes back from the key's latest one. A minute whose remembered
+ * counts match the window's is not replayed again, so called once a minute on
+ * the same functions (the forecasting tick) it replays only what it has not
+ * seen: nothing, once a window has been combined for L minutes. Remembered
+ * forecasts were made with the context the caller passed then (a replay reads
+ * its window's counts up to that minute); the draws of the Monte Carlo experts
+ * differ from a fresh replay's, their distribution does not.
  */
 export class AdaptiveAverageForecaster implements Forecaster {
   readonly historyMinutes: number;
@@ -53,9 +72,12 @@ export class AdaptiveAverageForecaster implements Forecaster {
   private readonly eta: number;
   private readonly minInvoked: number;
   private readonly adaptTail: boolean;
+  private readonly maxReplays: number;
+  /** Per key, per minute: what the experts forecast for it (see {@link ForecastWindow.key}). */
+  private readonly memory = new Map<string, Map<number, RememberedMinute>>();
 
   /**
-   * @throws RangeError when there are no experts, L is not a positive integer, eta is not a finite number >= 0, or the least invoked minutes is not an integer in 0..48.
+   * @throws RangeError when there are no experts, L is not a positive integer, eta is not a finite number >= 0, the least invoked minutes is not an integer in 0..48, or the replay budget is not an integer >= 0.
    */
   constructor(
     readonly name: string,
@@ -67,6 +89,10 @@ export class AdaptiveAverageForecaster implements Forecaster {
     this.eta = options.eta;
     this.minInvoked = options.minInvokedMinutes ?? 1;
     this.adaptTail = options.adaptTail ?? true;
+    this.maxReplays = options.maxReplaysPerCall ?? Infinity;
+    if (!(this.maxReplays >= 0) || (Number.isFinite(this.maxReplays) && !Number.isSafeInteger(this.maxReplays))) {
+      throw new RangeError(`${name}: maxReplaysPerCall must be an integer >= 0, got ${this.maxReplays}`);
+    }
     if (!Number.isSafeInteger(this.lookback) || this.lookback < 1) throw new RangeError(`${name}: lookbackMinutes must be an integer >= 1, got ${this.lookback}`);
     if (!(this.eta >= 0) || !Number.isFinite(this.eta)) throw new RangeError(`${name}: eta must be a finite number >= 0, got ${this.eta}`);
     if (!Number.isSafeInteger(this.minInvoked) || this.minInvoked < 0 || this.minInvoked > ACTIVITY_MINUTES) {
@@ -78,48 +104,179 @@ export class AdaptiveAverageForecaster implements Forecaster {
 
   forecast(windows: readonly ForecastWindow[], horizon: number, rng: Rng): CountForecast {
     const L = this.lookback;
-    const replays: ForecastWindow[] = [];
-    // Where window w's replayed minutes start in `replays` (-1: not replayed).
-    const replayAt = new Int32Array(windows.length).fill(-1);
+    const E = this.experts.length;
+    const B = ADAPTIVE_BANDS.length;
+    // The combined windows; every other one gets the first expert alone.
+    const combined: ForecastWindow[] = [];
+    const combinedWindow: number[] = [];
+    const combinedAt = new Int32Array(windows.length).fill(-1);
     windows.forEach((win, w) => {
-      const n = win.counts.length;
-      if (n - L < this.historyMinutes) return;
-      let invoked = 0;
-      for (let i = Math.max(0, n - ACTIVITY_MINUTES); i < n; i++) if (win.counts[i] > 0) invoked++;
-      if (invoked < this.minInvoked) return;
-      replayAt[w] = replays.length;
-      for (let j = 1; j <= L; j++) replays.push({ counts: win.counts.subarray(0, n - j), endMinute: win.endMinute - j });
+      if (this.combines(win)) {
+        combinedAt[w] = combined.length;
+        combined.push(win);
+        combinedWindow.push(w);
+      }
     });
-    const forecasts = this.experts.map((e) => e.forecast(windows, horizon, rng));
-    // The replayed minutes are scored on their next minute only: one step each.
-    const replayed = replays.length === 0 ? [] : this.experts.map((e) => e.forecast(replays, 1, rng));
-    // weights[w][b]: window w's weights in band b (undefined: the first expert alone).
-    const weights = windows.map((win, w): Float64Array[] | undefined => {
-      if (replayAt[w] < 0) return undefined;
+    const first = this.experts[0].forecast(windows, horizon, rng);
+    const rest = combined.length === 0 ? [] : this.experts.slice(1).map((e) => e.forecast(combined, horizon, rng));
+    const expertRow = (e: number, c: number, w: number): { f: CountForecast; row: number } => (e === 0 ? { f: first, row: w } : { f: rest[e - 1], row: c });
+    // This call's own next-minute forecasts first, so a later window of the same key in this call finds them.
+    combined.forEach((win, c) => {
+      if (win.key === undefined) return;
+      const w = combinedWindow[c];
+      const quantiles = new Float64Array(E * B);
+      for (let e = 0; e < E; e++) {
+        const { f, row } = expertRow(e, c, w);
+        for (let b = 0; b < B; b++) quantiles[e * B + b] = f.quantile(row, 0, ADAPTIVE_BANDS[b].level);
+      }
+      this.remember(win.key, win.endMinute, win.counts, win.counts.length, quantiles);
+    });
+    // past[c][j - 1]: the experts' band quantiles for combined window c's minute endMinute - j, from memory or a replay.
+    const past = combined.map(() => new Array<Float64Array | undefined>(L));
+    const replays: ForecastWindow[] = [];
+    // Each (combined window, j) a replay answers, and the replay's index; a key's minute is replayed once per call.
+    const slots: { c: number; j: number; r: number }[] = [];
+    const queued = new Map<string, number>();
+    const missing = combined.map((win, c): number[] => {
+      const out: number[] = [];
+      for (let j = 1; j <= L; j++) {
+        const found = win.key === undefined ? undefined : this.recall(win.key, win.endMinute - j, win.counts, win.counts.length - j);
+        if (found !== undefined) past[c][j - 1] = found;
+        else out.push(j);
+      }
+      return out;
+    });
+    // Windows with the fewest minutes to replay first; those past the budget get the first expert alone this time.
+    const deferred = new Uint8Array(combined.length);
+    let budget = this.maxReplays;
+    const order = combined.map((_, c) => c).sort((x, y) => missing[x].length - missing[y].length || x - y);
+    for (const c of order) {
+      const win = combined[c];
+      const n = win.counts.length;
+      const planned = missing[c].map((j) => {
+        const id = win.key === undefined ? undefined : `${win.endMinute - j}|${win.key}`;
+        const r = id === undefined ? undefined : queued.get(id);
+        return { j, id, r: r !== undefined && sameLast(replays[r].counts, win.counts.subarray(0, n - j), this.historyMinutes) ? r : undefined };
+      });
+      const fresh = planned.filter((p) => p.r === undefined).length;
+      if (fresh > budget) {
+        deferred[c] = 1;
+        continue;
+      }
+      budget -= fresh;
+      for (const { j, id, r } of planned) {
+        if (r !== undefined) {
+          slots.push({ c, j, r });
+          continue;
+        }
+        if (id !== undefined) queued.set(id, replays.length);
+        slots.push({ c, j, r: replays.length });
+        replays.push({ counts: win.counts.subarray(0, n - j), endMinute: win.endMinute - j });
+      }
+    }
+    if (replays.length > 0) {
+      // The replayed minutes are scored on their next minute only: one step each.
+      const replayed = this.experts.map((e) => e.forecast(replays, 1, rng));
+      const quantilesOf = replays.map((_, r) => {
+        const quantiles = new Float64Array(E * B);
+        for (let e = 0; e < E; e++) for (let b = 0; b < B; b++) quantiles[e * B + b] = replayed[e].quantile(r, 0, ADAPTIVE_BANDS[b].level);
+        return quantiles;
+      });
+      for (const { c, j, r } of slots) {
+        past[c][j - 1] = quantilesOf[r];
+        const win = combined[c];
+        if (win.key !== undefined) this.remember(win.key, win.endMinute - j, win.counts, win.counts.length - j, quantilesOf[r]);
+      }
+    }
+    // weights[c][b]: combined window c's weights in band b (undefined: deferred, the first expert alone).
+    const weights = combined.map((win, c): Float64Array[] | undefined => {
+      if (deferred[c] === 1) return undefined;
       const n = win.counts.length;
       return ADAPTIVE_BANDS.map(({ level }, b) => {
-        if (!this.adaptTail && b === ADAPTIVE_BANDS.length - 1) return Float64Array.from(forecasts, (_, e) => (e === 0 ? 1 : 0));
-        const loss = replayed.map((f) => {
+        if (!this.adaptTail && b === B - 1) return Float64Array.from({ length: E }, (_, e) => (e === 0 ? 1 : 0));
+        const loss = Array.from({ length: E }, (_, e) => {
           let s = 0;
-          for (let j = 1; j <= L; j++) s += pinball(level, win.counts[n - j], f.quantile(replayAt[w] + j - 1, 0, level));
+          for (let j = 1; j <= L; j++) {
+            const q = past[c][j - 1];
+            if (q === undefined) throw new Error(`${this.name}: no forecast of minute ${win.endMinute - j}`);
+            s += pinball(level, win.counts[n - j], q[e * B + b]);
+          }
           return s;
         });
-        const mean = loss.reduce((a, b) => a + b, 0) / loss.length;
+        const mean = loss.reduce((a, v) => a + v, 0) / E;
         const best = Math.min(...loss);
-        const out = Float64Array.from(loss, (s) => (mean > 0 ? Math.exp((-this.eta * (s - best)) / mean) : 1));
-        const total = out.reduce((a, b) => a + b, 0);
+        const out = Float64Array.from(loss, (v) => (mean > 0 ? Math.exp((-this.eta * (v - best)) / mean) : 1));
+        const total = out.reduce((a, v) => a + v, 0);
         return out.map((x) => x / total);
       });
     });
-    return new WeightedForecast(windows.length, horizon, forecasts, weights);
+    this.prune(combined);
+    return new WeightedForecast(windows.length, horizon, first, rest, combinedAt, weights);
   }
+
+  /** Whether a window is combined: long enough to replay L minutes, with enough invoked minutes of its last {@link ACTIVITY_MINUTES}. */
+  private combines(win: ForecastWindow): boolean {
+    const n = win.counts.length;
+    if (n - this.lookback < this.historyMinutes) return false;
+    let invoked = 0;
+    for (let i = Math.max(0, n - ACTIVITY_MINUTES); i < n; i++) if (win.counts[i] > 0) invoked++;
+    return invoked >= this.minInvoked;
+  }
+
+  /** Stores the experts' band quantiles for `key`'s minute `endMinute`, forecast from `counts[0, end)`, with the counts they read last. */
+  private remember(key: string, endMinute: number, counts: Float64Array, end: number, quantiles: Float64Array): void {
+    let byMinute = this.memory.get(key);
+    if (byMinute === undefined) {
+      byMinute = new Map();
+      this.memory.set(key, byMinute);
+    }
+    byMinute.set(endMinute, { seen: counts.slice(end - this.historyMinutes, end), quantiles });
+  }
+
+  /** The remembered band quantiles for `key`'s minute `endMinute`, when they were forecast from the same last counts as `counts[.., end)`. */
+  private recall(key: string, endMinute: number, counts: Float64Array, end: number): Float64Array | undefined {
+    const entry = this.memory.get(key)?.get(endMinute);
+    if (entry === undefined) return undefined;
+    return sameLast(entry.seen, counts.subarray(0, end), this.historyMinutes) ? entry.quantiles : undefined;
+  }
+
+  /** Forgets each key's minutes more than L before the latest one this call forecast for it. */
+  private prune(combined: readonly ForecastWindow[]): void {
+    const latest = new Map<string, number>();
+    for (const win of combined) if (win.key !== undefined) latest.set(win.key, Math.max(latest.get(win.key) ?? -Infinity, win.endMinute));
+    for (const [key, end] of latest) {
+      const byMinute = this.memory.get(key);
+      if (byMinute === undefined) continue;
+      for (const minute of byMinute.keys()) if (minute < end - this.lookback) byMinute.delete(minute);
+    }
+  }
+}
+
+/** Whether the last `minutes` values of `a` and `b` are equal (both at least that long). */
+function sameLast(a: Float64Array, b: Float64Array, minutes: number): boolean {
+  const da = a.length - minutes;
+  const db = b.length - minutes;
+  for (let i = 0; i < minutes; i++) if (a[da + i] !== b[db + i]) return false;
+  return true;
+}
+
+/** What {@link AdaptiveAverageForecaster} remembers of one key's minute: the experts' band quantiles, and the counts they were forecast from. */
+interface RememberedMinute {
+  /** The last historyMinutes counts before the minute, as the forecast read them. */
+  readonly seen: Float64Array;
+  /** Expert e's quantile at band b's level at [e * bands + b]. */
+  readonly quantiles: Float64Array;
 }
 
 class WeightedForecast implements CountForecast {
   constructor(
     readonly windows: number,
     readonly horizon: number,
-    private readonly experts: readonly CountForecast[],
+    private readonly first: CountForecast,
+    /** Experts 1.. on the combined windows only. */
+    private readonly rest: readonly CountForecast[],
+    /** Window w's row among the combined windows, -1 when the first expert alone forecasts it. */
+    private readonly combinedAt: Int32Array,
     private readonly weights: readonly (readonly Float64Array[] | undefined)[],
   ) {}
 
@@ -130,21 +287,22 @@ class WeightedForecast implements CountForecast {
   quantile(window: number, step: number, q: number): number {
     if (!(q > 0 && q < 1)) throw new RangeError(`quantile: q must be in (0, 1), got ${q}`);
     if (!Number.isInteger(window) || window < 0 || window >= this.windows) throw new RangeError(`window must be an integer in [0, ${this.windows}), got ${window}`);
-    const bands = this.weights[window];
-    if (bands === undefined) return this.experts[0].quantile(window, step, q);
+    const c = this.combinedAt[window];
+    const bands = c < 0 ? undefined : this.weights[c];
+    if (bands === undefined) return this.first.quantile(window, step, q);
     let b = ADAPTIVE_BANDS.length - 1;
     while (b > 0 && q < ADAPTIVE_BANDS[b].from) b--;
-    return this.banded(window, step, q, b, bands);
+    return this.banded(window, c, step, q, b, bands);
   }
 
   /** Band b's weighted quantile, at least the value the band below reaches at b's lower edge (so the whole is non-decreasing in q). */
-  private banded(window: number, step: number, q: number, b: number, bands: readonly Float64Array[]): number {
+  private banded(window: number, c: number, step: number, q: number, b: number, bands: readonly Float64Array[]): number {
     const w = bands[b];
-    let s = 0;
-    for (let e = 0; e < w.length; e++) if (w[e] > 0) s += w[e] * this.experts[e].quantile(window, step, q);
+    let s = w[0] > 0 ? w[0] * this.first.quantile(window, step, q) : 0;
+    for (let e = 1; e < w.length; e++) if (w[e] > 0) s += w[e] * this.rest[e - 1].quantile(c, step, q);
     if (b === 0) return s;
     const edge = ADAPTIVE_BANDS[b].from;
-    return Math.max(s, this.banded(window, step, Math.max(ADAPTIVE_BANDS[b - 1].from + 1e-9, edge - 1e-9), b - 1, bands));
+    return Math.max(s, this.banded(window, c, step, Math.max(ADAPTIVE_BANDS[b - 1].from + 1e-9, edge - 1e-9), b - 1, bands));
   }
 
   cdf(window: number, step: number, k: number): number {

@@ -44,6 +44,15 @@ export const ADAPTIVE_ETA = 2;
 export const ADAPTIVE_MIN_INVOKED_MINUTES = 25;
 
 /**
+ * The replay budget of {@link adaptiveAquatopeForecaster}: at most 2,000
+ * minutes replayed per call, which keeps a forecasting tick with nothing
+ * remembered (the first after a restart) near 2 s for the 1,350-function day
+ * (BENCHMARKS.md, "Forecasting tick"); at about 190 combined windows of 30
+ * minutes, all are served by the third tick.
+ */
+export const ADAPTIVE_MAX_REPLAYS_PER_CALL = 2000;
+
+/**
  * A candidate, `aquatope-adaptive` (not ours yet): ours and the network
  * (`aquatope-lstm`) averaged by quantile with weights each window learns from
  * its own last {@link ADAPTIVE_LOOKBACK_MINUTES} minutes
@@ -59,5 +68,6 @@ export function adaptiveAquatopeForecaster(model: ForecastModel): AdaptiveAverag
     eta: ADAPTIVE_ETA,
     minInvokedMinutes: ADAPTIVE_MIN_INVOKED_MINUTES,
     adaptTail: false,
+    maxReplaysPerCall: ADAPTIVE_MAX_REPLAYS_PER_CALL,
   });
 }

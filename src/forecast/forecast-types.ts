@@ -14,6 +14,13 @@ export interface ForecastWindow {
    * features come from it; day of week is (day index mod 7).
    */
   readonly endMinute: number;
+  /**
+   * Which series the window is of (e.g. the function's name), when the caller
+   * knows it; stateful forecasters (the adaptive average) remember what they
+   * forecast for a key and reuse it at later calls. Default: none, nothing is
+   * remembered.
+   */
+  readonly key?: string;
 }
 
 /**

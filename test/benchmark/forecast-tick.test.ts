@@ -45,6 +45,16 @@ describe('forecasting tick bench', () => {
     expect(report.functions).toBe(2);
   });
 
+  it('gives each window the forecaster\'s context where the minutes exist, keyed by the function', () => {
+    const fake = new FakeForecaster('fake', 4, () => 0, 12);
+    runTickBench({ source: 's', series, forecaster: fake, horizon: 1, minutes: [6, 15], seed: 1, clock: { nowMs: () => 0 }, rssBytes: () => 0 });
+    expect(fake.calls.map((c) => c.counts[1])).toEqual([
+      [100, 101, 102, 103, 104, 105],
+      [103, 104, 105, 106, 107, 108, 109, 110, 111, 112, 113, 114],
+    ]);
+    expect(fake.calls[1].keys).toEqual(['0', '1']);
+  });
+
   it('a minute without a full window before it is rejected, naming it', () => {
     const fake = new FakeForecaster('fake', 4, () => 0);
     expect(() =>

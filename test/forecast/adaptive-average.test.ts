@@ -64,6 +64,71 @@ describe('AdaptiveAverageForecaster', () => {
     expect(replay.counts[2]).toEqual(counts.slice(0, 49));
   });
 
+  it('asks the other experts about the combined windows only', () => {
+    const b = constant('b', 50);
+    const quiet = [...new Array<number>(59).fill(0), 3];
+    new AdaptiveAverageForecaster('v', [constant('a', 7), b], { lookbackMinutes: 10, eta: 0, minInvokedMinutes: 2 }).forecast([win(quiet), win(fives, 300)], 2, new SeededRng(1));
+    expect(b.calls[0].endMinutes).toEqual([300]);
+    expect(b.calls[1].endMinutes).toEqual([299, 298, 297, 296, 295, 294, 293, 292, 291, 290]);
+  });
+
+  /** Two experts whose forecasts follow the window, so their weights change from minute to minute. */
+  const following = (): [FakeForecaster, FakeForecaster] => [
+    new FakeForecaster('a', 48, (c, _s, q) => c[c.length - 1] * (1 + (q ?? 0.5))),
+    new FakeForecaster('b', 48, (c, _s, q) => (c[c.length - 2] + 1) * (q ?? 0.5) * 2),
+  ];
+  const noisy = Array.from({ length: 90 }, (_, i) => 1 + ((i * 7) % 11));
+  const keyed = (end: number, key = 'fn'): ForecastWindow => ({ counts: Float64Array.from(noisy.slice(0, end)), endMinute: 1000 + end, key });
+
+  it('remembers a keyed window\'s forecasts, so the next minute replays nothing and forecasts as a fresh replay would', () => {
+    const [a, b] = following();
+    const f = new AdaptiveAverageForecaster('v', [a, b], { lookbackMinutes: 12, eta: 2 });
+    f.forecast([keyed(80)], 1, new SeededRng(1));
+    expect(a.calls.map((c) => c.endMinutes.length)).toEqual([1, 12]);
+    const next = f.forecast([keyed(81)], 1, new SeededRng(1));
+    // The second call is the current forecast alone: minutes 1069 to 1080 were forecast by the first.
+    expect(a.calls.map((c) => c.endMinutes.length)).toEqual([1, 12, 1]);
+    expect(b.calls.map((c) => c.endMinutes.length)).toEqual([1, 12, 1]);
+    const [a2, b2] = following();
+    const fresh = new AdaptiveAverageForecaster('v', [a2, b2], { lookbackMinutes: 12, eta: 2 }).forecast([{ ...keyed(81), key: undefined }], 1, new SeededRng(1));
+    for (const q of [0.3, 0.5, 0.8, 0.9, 0.97, 0.99]) expect(next.quantile(0, 0, q)).toBe(fresh.quantile(0, 0, q));
+    expect(next.quantile(0, 0, 0.9)).not.toBe(new AdaptiveAverageForecaster('v', following(), { lookbackMinutes: 12, eta: 0 }).forecast([keyed(81)], 1, new SeededRng(1)).quantile(0, 0, 0.9));
+  });
+
+  it('uses the forecasts of earlier windows of the same key within one call', () => {
+    const [a] = following();
+    new AdaptiveAverageForecaster('v', [a, following()[1]], { lookbackMinutes: 5, eta: 1 }).forecast([keyed(70), keyed(71)], 1, new SeededRng(1));
+    // Minute 1070 of the second window is the first window's own forecast; minutes 1066 to 1069 are its replays.
+    expect(a.calls[1].endMinutes).toEqual([1069, 1068, 1067, 1066, 1065]);
+  });
+
+  it('replays again when a key\'s counts differ from the ones its remembered forecasts read', () => {
+    const [a, b] = following();
+    const f = new AdaptiveAverageForecaster('v', [a, b], { lookbackMinutes: 4, eta: 1 });
+    f.forecast([keyed(80)], 1, new SeededRng(1));
+    const changed = Float64Array.from(noisy.slice(0, 81));
+    changed[60] += 1;
+    f.forecast([{ counts: changed, endMinute: 1081, key: 'fn' }, keyed(81, 'other')], 1, new SeededRng(1));
+    expect(a.calls[3].endMinutes).toEqual([1080, 1079, 1078, 1077, 1080, 1079, 1078, 1077]);
+  });
+
+  it('replays no more minutes per call than its budget, serving the windows with the fewest to replay first', () => {
+    const [a, b] = following();
+    const f = new AdaptiveAverageForecaster('v', [a, b], { lookbackMinutes: 6, eta: 2, maxReplaysPerCall: 6 });
+    f.forecast([keyed(70)], 1, new SeededRng(1));
+    // 'fn' has every minute remembered and goes first; 'new' needs 6, within the budget; 'more' (a tie, later) needs 6 more, past it.
+    const r = f.forecast([keyed(71, 'new'), keyed(71, 'more'), keyed(71)], 1, new SeededRng(1));
+    expect(a.calls[3].keys.length).toBe(6);
+    expect(a.calls[3].endMinutes).toEqual([1070, 1069, 1068, 1067, 1066, 1065]);
+    const alone = following()[0].forecast([keyed(71)], 1, new SeededRng(1));
+    expect(r.quantile(1, 0, 0.9)).toBe(alone.quantile(0, 0, 0.9));
+    const [a2, b2] = following();
+    const fresh = new AdaptiveAverageForecaster('v', [a2, b2], { lookbackMinutes: 6, eta: 2 }).forecast([keyed(71)], 1, new SeededRng(1));
+    expect(r.quantile(0, 0, 0.9)).toBe(fresh.quantile(0, 0, 0.9));
+    expect(r.quantile(2, 0, 0.9)).toBe(fresh.quantile(0, 0, 0.9));
+    expect(fresh.quantile(0, 0, 0.9)).not.toBe(alone.quantile(0, 0, 0.9));
+  });
+
   it('gives the first expert alone to windows too quiet or too short to replay', () => {
     const f = new AdaptiveAverageForecaster('v', [constant('a', 7), constant('b', 50)], { lookbackMinutes: 10, eta: 0, minInvokedMinutes: 2 });
     const quiet = [...new Array<number>(59).fill(0), 3];
@@ -87,6 +152,9 @@ describe('AdaptiveAverageForecaster', () => {
     ['negative eta', [constant('a', 1)], { lookbackMinutes: 5, eta: -1 }, /eta must be a finite number >= 0, got -1/],
     ['infinite eta', [constant('a', 1)], { lookbackMinutes: 5, eta: Infinity }, /eta .* got Infinity/],
     ['activity over 48', [constant('a', 1)], { lookbackMinutes: 5, eta: 1, minInvokedMinutes: 49 }, /minInvokedMinutes must be an integer in 0..48, got 49/],
+    ['a negative replay budget', [constant('a', 1)], { lookbackMinutes: 5, eta: 1, maxReplaysPerCall: -1 }, /maxReplaysPerCall must be an integer >= 0, got -1/],
+    ['a fractional replay budget', [constant('a', 1)], { lookbackMinutes: 5, eta: 1, maxReplaysPerCall: 1.5 }, /maxReplaysPerCall .* got 1.5/],
+    ['a NaN replay budget', [constant('a', 1)], { lookbackMinutes: 5, eta: 1, maxReplaysPerCall: Number.NaN }, /maxReplaysPerCall .* got NaN/],
   ];
   it.each(bad)('rejects %s, naming the value', (_label, experts, options, message) => {
     expect(() => new AdaptiveAverageForecaster('v', experts, options)).toThrow(message);

@@ -7,6 +7,8 @@ export interface ForecastCall {
   /** Each window's counts, copied at the call. */
   readonly counts: number[][];
   readonly endMinutes: number[];
+  /** Each window's key (undefined when it has none). */
+  readonly keys: (string | undefined)[];
   readonly horizon: number;
   /** The first draw of the generator it was given. */
   readonly firstDraw: number;
@@ -37,7 +39,7 @@ export class FakeForecaster implements Forecaster {
     }
     const copies = windows.map((w) => Float64Array.from(w.counts));
     const draw = rng.next();
-    this.calls.push({ counts: copies.map((c) => Array.from(c)), endMinutes: windows.map((w) => w.endMinute), horizon, firstDraw: draw });
+    this.calls.push({ counts: copies.map((c) => Array.from(c)), endMinutes: windows.map((w) => w.endMinute), keys: windows.map((w) => w.key), horizon, firstDraw: draw });
     const rule = this.rule;
     return {
       windows: windows.length,
