@@ -28,7 +28,7 @@
 import { loadConfig } from '../../src/config/load-config';
 import { currentMinute, failureOf, missingCouchDb, type SchedulerActionFailure } from '../../src/scheduler/action-failure';
 import { runForecastTick, storedForecastLevels, type ForecastTickSummary } from '../../src/scheduler/forecast-tick';
-import { describeModel, loadModelOnce, resolveModelDir, schedulerForecaster, type ModelDescription } from '../../src/scheduler/scheduler-forecaster';
+import { describeModel, forecasterOnce, loadModelOnce, resolveModelDir, type ModelDescription } from '../../src/scheduler/scheduler-forecaster';
 import { CachedSeriesCounts } from '../../src/scheduler/series-counts-reader';
 import { openStore } from '../../src/store/store';
 import { parseForecasterParams } from './parse-params';
@@ -49,7 +49,7 @@ export async function main(params: Record<string, unknown>): Promise<ForecasterA
     const fireTime = input.fireTime ?? currentMinute(Date.now());
     const store = await openStore({ url: config.couchDbUrl, dbPrefix: config.dbPrefix, timeoutMs: config.storeTimeoutMs });
     const loaded = await loadModelOnce(resolveModelDir(__dirname));
-    const forecaster = schedulerForecaster(loaded.model, config.forecastContextMinutes);
+    const forecaster = forecasterOnce(loaded.model, config.forecastContextMinutes);
     const cacheKey = `${config.couchDbUrl}|${config.dbPrefix}`;
     let series = seriesCaches.get(cacheKey);
     if (series === undefined) {

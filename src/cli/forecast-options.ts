@@ -14,11 +14,12 @@ export const FORECAST_OPTIONS_HELP = `bench forecast options:
   --epochs N            training epochs
   --batch-minutes N     test minutes per forecast call (default: about 1,000 windows per call,
                         1 for a trace of 1,024 functions or more; as the model card's evaluation)
-  --candidates LIST     comma-separated forecasters to score beside the others: aquatope-adaptive
+  --candidates LIST     comma-separated forecasters to score beside the others: aquatope-tail
+                        (ours with its tail learnt too)
 `;
 
 /** The forecasters `--candidates` accepts. */
-export const CANDIDATE_NAMES = ['aquatope-adaptive'] as const;
+export const CANDIDATE_NAMES = ['aquatope-tail'] as const;
 
 /** A name of {@link CANDIDATE_NAMES}. */
 export type CandidateForecasterName = (typeof CANDIDATE_NAMES)[number];

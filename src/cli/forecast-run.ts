@@ -6,7 +6,7 @@ import { DEFAULT_FORECAST_HORIZON, runForecastBench, type ForecastReport } from 
 import { forecastMarkdown } from '../../benchmark/report/forecast-table';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
-import { adaptiveAquatopeForecaster, aquatopeForecaster } from '../forecast/aquatope-forecaster';
+import { aquatopeForecaster, regimeForecaster } from '../forecast/aquatope-forecaster';
 import { BayesianForecaster } from '../forecast/bayesian-forecaster';
 import { IdleHazardForecaster } from '../forecast/idle-hazard';
 import type { ForecastModel } from '../forecast/forecast-model';
@@ -24,17 +24,19 @@ import { DEFAULT_TRAINING } from '../forecast/model-config';
 
 /** Forecasters `bench forecast --candidates` can add to the report, by name. */
 export const CANDIDATE_FORECASTERS: Record<CandidateForecasterName, (model: ForecastModel) => Forecaster> = {
-  'aquatope-adaptive': adaptiveAquatopeForecaster,
+  'aquatope-tail': (model) => aquatopeForecaster(model, { adaptTail: true, name: 'aquatope-tail' }),
 };
 
 /**
- * Ours (`aquatope`), its two parts on their own (the network, `aquatope-lstm`,
- * and the idle-time model, `idle-hazard`), the 2023 configuration of the same
- * network, and the naive baselines, in report order.
+ * Ours (`aquatope`), its parts on their own (the regime forecaster,
+ * `aquatope-regime`, ours until the adaptive average; the network,
+ * `aquatope-lstm`; the idle-time model, `idle-hazard`), the 2023 configuration
+ * of the same network, and the naive baselines, in report order.
  */
 export function benchForecasters(model: ForecastModel, candidates: readonly CandidateForecasterName[] = []): Forecaster[] {
   return [
     aquatopeForecaster(model),
+    regimeForecaster(model),
     new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-lstm']),
     new IdleHazardForecaster(),
     new BayesianForecaster(model, INFERENCE_CONFIGS['aquatope-2023']),

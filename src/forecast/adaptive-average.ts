@@ -111,7 +111,7 @@ export class AdaptiveAverageForecaster implements Forecaster {
     const combinedWindow: number[] = [];
     const combinedAt = new Int32Array(windows.length).fill(-1);
     windows.forEach((win, w) => {
-      if (this.combines(win)) {
+      if (this.combines(win.counts)) {
         combinedAt[w] = combined.length;
         combined.push(win);
         combinedWindow.push(w);
@@ -120,6 +120,7 @@ export class AdaptiveAverageForecaster implements Forecaster {
     const first = this.experts[0].forecast(windows, horizon, rng);
     const rest = combined.length === 0 ? [] : this.experts.slice(1).map((e) => e.forecast(combined, horizon, rng));
     const expertRow = (e: number, c: number, w: number): { f: CountForecast; row: number } => (e === 0 ? { f: first, row: w } : { f: rest[e - 1], row: c });
+    this.forgetFrom(combined);
     // This call's own next-minute forecasts first, so a later window of the same key in this call finds them.
     combined.forEach((win, c) => {
       if (win.key === undefined) return;
@@ -214,12 +215,12 @@ export class AdaptiveAverageForecaster implements Forecaster {
     return new WeightedForecast(windows.length, horizon, first, rest, combinedAt, weights);
   }
 
-  /** Whether a window is combined: long enough to replay L minutes, with enough invoked minutes of its last {@link ACTIVITY_MINUTES}. */
-  private combines(win: ForecastWindow): boolean {
-    const n = win.counts.length;
+  /** Whether a window of these counts is combined: long enough to replay L minutes, with enough invoked minutes of its last {@link ACTIVITY_MINUTES}. */
+  combines(counts: Float64Array): boolean {
+    const n = counts.length;
     if (n - this.lookback < this.historyMinutes) return false;
     let invoked = 0;
-    for (let i = Math.max(0, n - ACTIVITY_MINUTES); i < n; i++) if (win.counts[i] > 0) invoked++;
+    for (let i = Math.max(0, n - ACTIVITY_MINUTES); i < n; i++) if (counts[i] > 0) invoked++;
     return invoked >= this.minInvoked;
   }
 
@@ -238,6 +239,22 @@ export class AdaptiveAverageForecaster implements Forecaster {
     const entry = this.memory.get(key)?.get(endMinute);
     if (entry === undefined) return undefined;
     return sameLast(entry.seen, counts.subarray(0, end), this.historyMinutes) ? entry.quantiles : undefined;
+  }
+
+  /**
+   * Forgets each key's minutes from the earliest one this call forecasts for it
+   * on: remembered from a run that went further (a forecaster reused on
+   * another run of the same functions, a repeated tick), they are not this
+   * run's past.
+   */
+  private forgetFrom(combined: readonly ForecastWindow[]): void {
+    const earliest = new Map<string, number>();
+    for (const win of combined) if (win.key !== undefined) earliest.set(win.key, Math.min(earliest.get(win.key) ?? Infinity, win.endMinute));
+    for (const [key, from] of earliest) {
+      const byMinute = this.memory.get(key);
+      if (byMinute === undefined) continue;
+      for (const minute of byMinute.keys()) if (minute >= from) byMinute.delete(minute);
+    }
   }
 
   /** Forgets each key's minutes more than L before the latest one this call forecast for it. */

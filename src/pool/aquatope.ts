@@ -452,7 +452,7 @@ export class AquatopePolicy implements PoolPolicy {
       const available = this.preMinutes[f] + minute;
       const end = f * this.stride + this.windowMinutes + minute;
       if (available >= this.needMinutes) {
-        windows.push({ counts: this.counts.subarray(end - Math.min(available, this.windowMinutes), end), endMinute: this.originMinute + minute });
+        windows.push({ counts: this.counts.subarray(end - Math.min(available, this.windowMinutes), end), endMinute: this.originMinute + minute, key: String(f) });
         keys.push(f);
         this.warmingUp[f] = 0;
       } else {

@@ -11,7 +11,10 @@
  *
  * The random generator of a tick is derived from (seed, minute) alone
  * ({@link forecastTickRng}), so a forecast, cached or recomputed, does not depend
- * on the order or the number of policies.
+ * on the order or the number of policies. Ours remembers the windows it
+ * forecast (by key) and reuses what it forecast for a minute only for a window
+ * whose last counts before it are the same; policies that observe the same
+ * arrivals hit this cache, so ours sees each minute once, in order.
  */
 
 import { SeededRng } from '../core/rng';

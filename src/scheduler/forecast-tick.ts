@@ -257,7 +257,7 @@ export async function runForecastTick(input: ForecastTickInput, ports: ForecastT
       entries.set(fn, before);
       continue;
     }
-    windows.push({ counts, endMinute });
+    windows.push({ counts, endMinute, key: fn });
     keys.push(fn);
   }
   const copied = entries.size;

@@ -14,7 +14,7 @@ import * as tf from '@tensorflow/tfjs';
 import { loadForecastModel } from '../adapters/model-files';
 import { initTensorflow } from '../adapters/tfjs-backend';
 import { SeededRng } from '../core/rng';
-import { aquatopeForecaster } from '../forecast/aquatope-forecaster';
+import { aquatopeForecaster, type AquatopeForecaster } from '../forecast/aquatope-forecaster';
 import type { ForecastModel } from '../forecast/forecast-model';
 import { DEFAULT_HAZARD_CONTEXT_MINUTES } from '../forecast/idle-hazard';
 import type { SchedulerForecaster } from './forecast-tick-ports';
@@ -38,20 +38,43 @@ export function resolveModelDir(baseDir: string): string {
 /**
  * Ours ({@link aquatopeForecaster}) with `contextMinutes` of context for the
  * idle-time model (named `aquatope-context-<n>` when not the default day), and
- * its busy rule as {@link SchedulerForecaster.countsOnly}: a window that is
- * not busy goes to the idle-time model alone, which reads its counts and
- * nothing else.
+ * {@link AquatopeForecaster.countsOnly}: a window neither busy nor combined with
+ * the network goes to the idle-time model alone, which reads its counts and
+ * nothing else. One per model and context per process ({@link forecasterOnce}),
+ * so a warm container remembers its earlier ticks' forecasts.
  */
 export function schedulerForecaster(model: ForecastModel, contextMinutes: number = DEFAULT_HAZARD_CONTEXT_MINUTES): SchedulerForecaster {
-  const regime =
+  const ours =
     contextMinutes === DEFAULT_HAZARD_CONTEXT_MINUTES ? aquatopeForecaster(model) : aquatopeForecaster(model, { hazard: { contextMinutes }, name: `aquatope-context-${contextMinutes}` });
   return {
-    name: regime.name,
-    historyMinutes: regime.historyMinutes,
-    contextMinutes: regime.contextMinutes,
-    forecast: (windows, horizon, rng) => regime.forecast(windows, horizon, rng),
-    countsOnly: (counts) => !regime.isBusy(counts),
+    name: ours.name,
+    historyMinutes: ours.historyMinutes,
+    contextMinutes: ours.contextMinutes,
+    forecast: (windows, horizon, rng) => ours.forecast(windows, horizon, rng),
+    countsOnly: (counts) => ours.countsOnly(counts),
   };
+}
+
+const forecasters = new WeakMap<ForecastModel, Map<number, SchedulerForecaster>>();
+
+/**
+ * The {@link schedulerForecaster} of `model` and `contextMinutes`, made once per
+ * process: the container's later invocations get the same one, and with it what
+ * it remembers of the functions' past forecasts (the adaptive average replays
+ * only minutes it has not forecast).
+ */
+export function forecasterOnce(model: ForecastModel, contextMinutes: number = DEFAULT_HAZARD_CONTEXT_MINUTES): SchedulerForecaster {
+  let byContext = forecasters.get(model);
+  if (byContext === undefined) {
+    byContext = new Map();
+    forecasters.set(model, byContext);
+  }
+  let forecaster = byContext.get(contextMinutes);
+  if (forecaster === undefined) {
+    forecaster = schedulerForecaster(model, contextMinutes);
+    byContext.set(contextMinutes, forecaster);
+  }
+  return forecaster;
 }
 
 /** A model loaded by {@link loadModelOnce}. */

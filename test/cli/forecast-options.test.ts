@@ -27,7 +27,7 @@ describe('parseForecastArgs', () => {
     const args = [
       ...required,
       '--train-minutes', '0:960', '--model', 'models/lstm', '--out', 'out/f', '--seed', '42',
-      '--functions', '100', '--epochs', '8', '--batch-minutes', '60', '--candidates', 'aquatope-adaptive,aquatope-adaptive',
+      '--functions', '100', '--epochs', '8', '--batch-minutes', '60', '--candidates', 'aquatope-tail,aquatope-tail',
     ];
     expect(parseForecastArgs(args)).toEqual({
       trace: 'd01.csv',
@@ -39,7 +39,7 @@ describe('parseForecastArgs', () => {
       functions: 100,
       epochs: 8,
       batchMinutes: 60,
-      candidates: ['aquatope-adaptive'],
+      candidates: ['aquatope-tail'],
     });
   });
 
@@ -71,7 +71,7 @@ describe('parseForecastArgs', () => {
     ['--functions 0', [...required, '--functions', '0'], '--functions must be a positive integer, got "0"'],
     ['--epochs 1.5', [...required, '--epochs', '1.5'], '--epochs must be a positive integer, got "1.5"'],
     ['--batch-minutes x', [...required, '--batch-minutes', 'x'], '--batch-minutes must be a positive integer, got "x"'],
-    ['an unknown candidate', [...required, '--candidates', 'aquatope-adaptive,best'], '--candidates: "best" is not a candidate forecaster (known: aquatope-adaptive)'],
+    ['an unknown candidate', [...required, '--candidates', 'aquatope-tail,best'], '--candidates: "best" is not a candidate forecaster (known: aquatope-tail)'],
     ['an empty --model', [...required, '--model', ' '], '--model must name a path, got " "'],
     ['an empty --out', [...required, '--out', ''], '--out must name a path, got ""'],
     ['a stray argument', [...required, 'extra'], 'unexpected argument "extra"'],

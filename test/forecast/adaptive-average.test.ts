@@ -112,6 +112,19 @@ describe('AdaptiveAverageForecaster', () => {
     expect(a.calls[3].endMinutes).toEqual([1080, 1079, 1078, 1077, 1080, 1079, 1078, 1077]);
   });
 
+  it('forgets what it remembered of minutes from the earliest one a call forecasts on (a rerun from an earlier minute)', () => {
+    const [a, b] = following();
+    const f = new AdaptiveAverageForecaster('v', [a, b], { lookbackMinutes: 4, eta: 1 });
+    f.forecast([keyed(80)], 1, new SeededRng(1));
+    f.forecast([keyed(81)], 1, new SeededRng(1));
+    // Back to minute 1079: 1077 and 1078 are still remembered, 1075 and 1076 are replayed (pruned: more than 4 before 1081).
+    f.forecast([keyed(79)], 1, new SeededRng(1));
+    expect(a.calls.map((c) => c.endMinutes)).toEqual([[1080], [1079, 1078, 1077, 1076], [1081], [1079], [1076, 1075]]);
+    // Minute 1081 again: 1080, remembered from the first run, was forgotten at the rerun from 1079, so it is replayed.
+    f.forecast([keyed(81)], 1, new SeededRng(1));
+    expect(a.calls.map((c) => c.endMinutes).slice(5)).toEqual([[1081], [1080]]);
+  });
+
   it('replays no more minutes per call than its budget, serving the windows with the fewest to replay first', () => {
     const [a, b] = following();
     const f = new AdaptiveAverageForecaster('v', [a, b], { lookbackMinutes: 6, eta: 2, maxReplaysPerCall: 6 });

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SeededRng } from '../../src/core/rng';
 import { aquatopeForecaster } from '../../src/forecast/aquatope-forecaster';
-import { describeModel, loadModelOnce, resolveModelDir, schedulerForecaster } from '../../src/scheduler/scheduler-forecaster';
+import { describeModel, forecasterOnce, loadModelOnce, resolveModelDir, schedulerForecaster } from '../../src/scheduler/scheduler-forecaster';
 
 const REPO = join(__dirname, '..', '..');
 
@@ -39,6 +39,12 @@ describe('the forecaster action\'s model', () => {
     for (const w of [0, 1]) for (const s of [0, 5, 11]) for (const q of [0.5, 0.95]) expect(a.quantile(w, s, q)).toBe(b.quantile(w, s, q));
     const shorter = schedulerForecaster(first.model, 720);
     expect([shorter.name, shorter.contextMinutes]).toEqual(['aquatope-context-720', 720]);
+    // A window combined with the network (30 of its last 48 minutes invoked) is not forecast from its counts alone.
+    expect(ours.countsOnly(Float64Array.from({ length: 100 }, (_, i) => (i % 3 === 0 ? 0 : 1)))).toBe(false);
+    // One forecaster per model and context per process, so a warm container remembers its ticks.
+    expect(forecasterOnce(first.model)).toBe(forecasterOnce(first.model));
+    expect(forecasterOnce(first.model, 720)).not.toBe(forecasterOnce(first.model));
+    expect(forecasterOnce(first.model, 720).name).toBe('aquatope-context-720');
 
     const described = describeModel(second);
     expect(described).toMatchObject({ dir, forecaster: 'aquatope', window: 48, horizon: 12, backend: 'wasm', cached: true });
