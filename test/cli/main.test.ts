@@ -137,7 +137,7 @@ describe('aquatope train, bench forecast and aquatope@<risk> (one small trained 
   const trace = join(work, 'diurnal.csv');
   const model = join(work, 'model');
   const trainArgs = ['--trace', trace, '--minutes', '0:500', '--epochs', '1', '--predictor-epochs', '1', '--windows', '200', '--seed', '4'];
-  const heldOutModels = ['aquatope', 'aquatope-lstm', 'idle-hazard', 'aquatope-2023', 'last-value', 'moving-average'];
+  const heldOutModels = ['aquatope', 'aquatope-regime', 'aquatope-lstm', 'idle-hazard', 'aquatope-2023', 'last-value', 'moving-average'];
   let trained: ReturnType<typeof aquatope>;
 
   beforeAll(() => {

@@ -141,7 +141,7 @@ describe('deploy to the local OpenWhisk', () => {
     expect(kvs(scheduler.parameters)).toEqual({});
     expect(kvs((await ow.triggers.get({ name: 'scheduler-tick' })).parameters)).toEqual({ cron: '* * * * *' });
     expect(await ow.rules.get({ name: 'scheduler-on-tick' })).toMatchObject({ status: 'active', trigger: { name: 'scheduler-tick' }, action: { path: 'guest/aquatope', name: 'scheduler' } });
-  });
+  }, 60_000);
 
   it('deployed the scheduler as a conductor action: it runs the real collector first, and ends with its error when CouchDB is unreachable', async () => {
     const failed: unknown = await ow.actions.invoke({ name: 'aquatope/scheduler', blocking: true, params: { fireTime: '2026-01-01T12:00:00.000Z' } }).catch((err: unknown) => (err instanceof Error && 'error' in err ? err.error : err));
@@ -173,7 +173,7 @@ describe('deploy to the local OpenWhisk', () => {
   it('deploys again over itself (every call is an update)', async () => {
     await expect(deployManifest(options())).resolves.toMatchObject({ actions: ACTIONS });
     expect((await ow.actions.get({ name: 'aquatope/bo-step' })).version).toBe('0.0.2');
-  });
+  }, 60_000);
 
   it('undeploys everything the manifest names, and undeploying again is a no-op', async () => {
     const report = await undeployManifest(options({ env: { __OW_API_HOST: server.apiHost, __OW_API_KEY: server.apiKey } }));
@@ -185,14 +185,14 @@ describe('deploy to the local OpenWhisk', () => {
     lines.length = 0;
     await expect(undeployManifest(options())).resolves.toMatchObject({ actions: ACTIONS });
     expect(lines.join('\n')).toMatch(/action \[aquatope\/bo-step\] was not deployed/);
-  });
+  }, 60_000);
 
   it('with --skip-feeds, does not look for the provider and says the feed was skipped', async () => {
     const report = await deployManifest(options({ feeds: 'skip' }));
     expect(report.feeds).toEqual(TRIGGERS.map((trigger) => ({ trigger, feed: ALARM, status: 'skipped' })));
     expect(report.warnings.join('\n')).toMatch(/feeds skipped \(--skip-feeds\)/);
     await undeployManifest(options());
-  });
+  }, 60_000);
 
   it('names what is missing: no API key, or a wrong one', async () => {
     await expect(deployManifest(options({ env: { COUCHDB_URL: 'x', AQUATOPE_WORKFLOW: 'w', __OW_API_HOST: server.apiHost } }))).rejects.toThrow(/OpenWhisk connection: .*no API key/);
