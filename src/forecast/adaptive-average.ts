@@ -120,7 +120,7 @@ export class AdaptiveAverageForecaster implements Forecaster {
     const first = this.experts[0].forecast(windows, horizon, rng);
     const rest = combined.length === 0 ? [] : this.experts.slice(1).map((e) => e.forecast(combined, horizon, rng));
     const expertRow = (e: number, c: number, w: number): { f: CountForecast; row: number } => (e === 0 ? { f: first, row: w } : { f: rest[e - 1], row: c });
-    this.forgetFrom(combined);
+    this.forget(combined, true);
     // This call's own next-minute forecasts first, so a later window of the same key in this call finds them.
     combined.forEach((win, c) => {
       if (win.key === undefined) return;
@@ -211,7 +211,7 @@ export class AdaptiveAverageForecaster implements Forecaster {
         return out.map((x) => x / total);
       });
     });
-    this.prune(combined);
+    this.forget(combined, false);
     return new WeightedForecast(windows.length, horizon, first, rest, combinedAt, weights);
   }
 
@@ -242,29 +242,24 @@ export class AdaptiveAverageForecaster implements Forecaster {
   }
 
   /**
-   * Forgets each key's minutes from the earliest one this call forecasts for it
-   * on: remembered from a run that went further (a forecaster reused on
-   * another run of the same functions, a repeated tick), they are not this
-   * run's past.
+   * Forgets each key's remembered minutes outside [latest - L, earliest), where
+   * earliest and latest are the first and last minutes this call forecasts for
+   * it. Before the call (`before`), the minutes from earliest on: remembered
+   * from a run that went further (a forecaster reused on another run of the
+   * same functions, a repeated tick), they are not this run's past. After it,
+   * the minutes more than L before latest, which no later call reads.
    */
-  private forgetFrom(combined: readonly ForecastWindow[]): void {
-    const earliest = new Map<string, number>();
-    for (const win of combined) if (win.key !== undefined) earliest.set(win.key, Math.min(earliest.get(win.key) ?? Infinity, win.endMinute));
-    for (const [key, from] of earliest) {
-      const byMinute = this.memory.get(key);
-      if (byMinute === undefined) continue;
-      for (const minute of byMinute.keys()) if (minute >= from) byMinute.delete(minute);
+  private forget(combined: readonly ForecastWindow[], before: boolean): void {
+    const span = new Map<string, { from: number; to: number }>();
+    for (const win of combined) {
+      if (win.key === undefined) continue;
+      const s = span.get(win.key);
+      span.set(win.key, s === undefined ? { from: win.endMinute, to: win.endMinute } : { from: Math.min(s.from, win.endMinute), to: Math.max(s.to, win.endMinute) });
     }
-  }
-
-  /** Forgets each key's minutes more than L before the latest one this call forecast for it. */
-  private prune(combined: readonly ForecastWindow[]): void {
-    const latest = new Map<string, number>();
-    for (const win of combined) if (win.key !== undefined) latest.set(win.key, Math.max(latest.get(win.key) ?? -Infinity, win.endMinute));
-    for (const [key, end] of latest) {
+    for (const [key, { from, to }] of span) {
       const byMinute = this.memory.get(key);
       if (byMinute === undefined) continue;
-      for (const minute of byMinute.keys()) if (minute < end - this.lookback) byMinute.delete(minute);
+      for (const minute of byMinute.keys()) if (before ? minute >= from : minute < to - this.lookback) byMinute.delete(minute);
     }
   }
 }
