@@ -28,7 +28,11 @@ export interface AdaptiveAverageOptions {
   readonly eta: number;
   /** Only windows with at least this many invoked minutes among their last {@link ACTIVITY_MINUTES} are combined; default 1. */
   readonly minInvokedMinutes?: number;
-  /** Whether the top band (levels from 0.95) is learnt too; when false it is the first expert's. Default true. */
+  /**
+   * Whether the top band (levels from 0.95) is learnt too. When false it is
+   * the first expert's, and the bands below are capped at the first expert's
+   * quantile at 0.95, so the learnt bands never lift the tail. Default true.
+   */
   readonly adaptTail?: boolean;
   /**
    * At most this many minutes are replayed per call (what bounds a call with
@@ -49,7 +53,9 @@ export interface AdaptiveAverageOptions {
  * pinball(band level, y, Q_e(band level)) gives it the weight
  * w_e proportional to exp(-eta (S_e - min S) / mean S), and the combination's
  * q-quantile is sum_e w_e Q_e(q) with the weights of q's band, raised to the
- * value the band below reaches at the edge, so it is non-decreasing in q. A
+ * value the band below reaches at the edge, so it is non-decreasing in q (with
+ * the tail kept from the first expert, the bands below are capped at its
+ * 0.95-quantile instead of the tail being raised). A
  * window with fewer invoked minutes than the option asks, or too short to
  * replay, gets the first expert alone, and only the first expert is asked about
  * it.
@@ -212,7 +218,7 @@ export class AdaptiveAverageForecaster implements Forecaster {
       });
     });
     this.forget(combined, false);
-    return new WeightedForecast(windows.length, horizon, first, rest, combinedAt, weights);
+    return new WeightedForecast(windows.length, horizon, first, rest, combinedAt, weights, this.adaptTail);
   }
 
   /** Whether a window of these counts is combined: long enough to replay L minutes, with enough invoked minutes of its last {@link ACTIVITY_MINUTES}. */
@@ -290,6 +296,8 @@ class WeightedForecast implements CountForecast {
     /** Window w's row among the combined windows, -1 when the first expert alone forecasts it. */
     private readonly combinedAt: Int32Array,
     private readonly weights: readonly (readonly Float64Array[] | undefined)[],
+    /** Whether the top band is learnt; when not, it is the first expert's and caps the bands below. */
+    private readonly adaptTail: boolean,
   ) {}
 
   point(window: number, step: number): number {
@@ -302,9 +310,12 @@ class WeightedForecast implements CountForecast {
     const c = this.combinedAt[window];
     const bands = c < 0 ? undefined : this.weights[c];
     if (bands === undefined) return this.first.quantile(window, step, q);
-    let b = ADAPTIVE_BANDS.length - 1;
+    const top = ADAPTIVE_BANDS.length - 1;
+    let b = top;
     while (b > 0 && q < ADAPTIVE_BANDS[b].from) b--;
-    return this.banded(window, c, step, q, b, bands);
+    if (this.adaptTail) return this.banded(window, c, step, q, b, bands);
+    if (b === top) return this.first.quantile(window, step, q);
+    return Math.min(this.banded(window, c, step, q, b, bands), this.first.quantile(window, step, ADAPTIVE_BANDS[top].from));
   }
 
   /** Band b's weighted quantile, at least the value the band below reaches at b's lower edge (so the whole is non-decreasing in q). */

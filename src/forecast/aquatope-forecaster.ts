@@ -62,7 +62,8 @@ export const ADAPTIVE_MAX_REPLAYS_PER_CALL = 2000;
  * learns from its own last {@link ADAPTIVE_LOOKBACK_MINUTES} minutes
  * ({@link AdaptiveAverageForecaster}, eta {@link ADAPTIVE_ETA}), for windows
  * with at least {@link ADAPTIVE_MIN_INVOKED_MINUTES} invoked minutes of their
- * last 48; levels from 0.95 keep the regime forecaster's tail. Every other
+ * last 48; levels from 0.95 keep the regime forecaster's tail, which caps the
+ * levels below. Every other
  * window gets the regime forecaster alone. The settings were chosen on
  * validation minutes before the held-out ones (BENCHMARKS.md, "An adaptive
  * average with the network"). Windows with a `key` are remembered between
