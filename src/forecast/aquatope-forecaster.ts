@@ -50,7 +50,7 @@ export const ADAPTIVE_MIN_INVOKED_MINUTES = 25;
 /**
  * The replay budget of {@link aquatopeForecaster}: at most 2,000 minutes
  * replayed per call, which keeps a forecasting tick with nothing remembered
- * (the first after a restart) near 3.5 s for the 1,350-function day
+ * (the first after a restart) near 2 s for the 1,350-function day
  * (BENCHMARKS.md, "Forecasting tick"); at about 190 combined windows of 30
  * minutes, all are served by the third tick.
  */
