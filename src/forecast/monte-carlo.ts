@@ -43,9 +43,6 @@ export function encodeFeatures(model: ForecastModel, x: Float32Array, n: number)
   return out;
 }
 
-/** Per encoder, its step-by-step form (undefined: not the layers `buildEncoder` makes). */
-const directEncoders = new WeakMap<tf.LayersModel, DirectEncoder | undefined>();
-
 /** x [rows, window, features] flattened -> features [rows, window] flattened. */
 type DirectEncoder = (x: Float32Array, rows: number, window: number) => Float32Array;
 
@@ -54,18 +51,13 @@ type DirectEncoder = (x: Float32Array, rows: number, window: number) => Float32A
  * `encoder_lstm` (tanh, hard-sigmoid gates, bias; gate order i, f, c, o as
  * tfjs's LSTM cell), each minute's output projected by `encoder_projection`'s
  * kernel [units, 1] and bias. Each gate's pre-activation is
- * (x W_g + h U_g) + b_g with W_g, U_g, b_g the gate's columns. Undefined when
- * the model does not have those layers with that configuration and those
- * weight shapes. Built once per encoder; its weights are kept with it.
+ * (x W_g + h U_g) + b_g with W_g, U_g, b_g the gate's columns, taken from the
+ * layers' variables at each call of this function (encodeFeatures calls it each
+ * time, so a model trained further is read as it is then).
+ * Undefined when the model does not have those layers with that configuration
+ * and those weight shapes.
  */
 export function directEncoder(encoder: tf.LayersModel): DirectEncoder | undefined {
-  if (directEncoders.has(encoder)) return directEncoders.get(encoder);
-  const built = buildDirectEncoder(encoder);
-  directEncoders.set(encoder, built);
-  return built;
-}
-
-function buildDirectEncoder(encoder: tf.LayersModel): DirectEncoder | undefined {
   const names = new Set(encoder.layers.map((l) => l.name));
   if (!names.has('encoder_lstm') || !names.has('encoder_projection') || !names.has('encoder_dropout')) return undefined;
   const lstm = encoder.getLayer('encoder_lstm');
@@ -80,17 +72,15 @@ function buildDirectEncoder(encoder: tf.LayersModel): DirectEncoder | undefined 
   const features = kernel.shape[0];
   if (kernel.rank !== 2 || recurrent.rank !== 2 || kernel.shape[1] !== 4 * units || recurrent.shape[1] !== 4 * units || bias.size !== 4 * units) return undefined;
   if (projection.rank !== 2 || projection.shape[0] !== units || projection.shape[1] !== 1 || projectionBias.size !== 1) return undefined;
-  // Each gate's columns, taken once: W_g [features, units], U_g [units, units], b_g [units].
-  const gates = [0, 1, 2, 3].map((g) =>
-    tf.tidy(() => ({
-      w: tf.keep(tf.slice(kernel, [0, g * units], [features, units])),
-      u: tf.keep(tf.slice(recurrent, [0, g * units], [units, units])),
-      b: tf.keep(tf.slice(tf.reshape(bias, [4 * units]), [g * units], [units])),
-    })),
-  );
   const hardSigmoid = (z: tf.Tensor): tf.Tensor => tf.clipByValue(tf.add(0.5, tf.mul(0.2, z)), 0, 1);
   return (x, rows, window) => {
     if (x.length !== rows * window * features) throw new RangeError(`encoder input has ${x.length} values, expected ${rows} x ${window} x ${features}`);
+    // Each gate's columns: W_g [features, units], U_g [units, units], b_g [units].
+    const gates = [0, 1, 2, 3].map((g) => ({
+      w: tf.slice(kernel, [0, g * units], [features, units]),
+      u: tf.slice(recurrent, [0, g * units], [units, units]),
+      b: tf.slice(bias, [g * units], [units]),
+    }));
     // Time-major copy, so that each minute's input is one contiguous block.
     const timeMajor = new Float32Array(x.length);
     for (let r = 0; r < rows; r++) {
@@ -123,6 +113,7 @@ function buildDirectEncoder(encoder: tf.LayersModel): DirectEncoder | undefined 
     }
     h.dispose();
     cell.dispose();
+    for (const { w, u, b } of gates) tf.dispose([w, u, b]);
     return out;
   };
 }
