@@ -92,28 +92,29 @@ export function directEncoder(encoder: tf.LayersModel): DirectEncoder | undefine
     const out = new Float32Array(rows * window);
     let h: tf.Tensor2D = tf.zeros([rows, units]);
     let cell: tf.Tensor2D = tf.zeros([rows, units]);
-    for (let t = 0; t < window; t++) {
-      const [nextH, nextC, projected] = tf.tidy(() => {
-        const xt = tf.tensor2d(timeMajor.subarray(t * rows * features, (t + 1) * rows * features), [rows, features]);
-        const z = gates.map(({ w, u, b }) => tf.add(tf.add(tf.fused.matMul({ a: xt, b: w }), tf.fused.matMul({ a: h, b: u })), b));
-        const i = hardSigmoid(z[0]);
-        const f = hardSigmoid(z[1]);
-        const c2: tf.Tensor2D = tf.add(tf.mul(f, cell), tf.mul(i, tf.tanh(z[2])));
-        const o = hardSigmoid(z[3]);
-        const h2: tf.Tensor2D = tf.mul(o, tf.tanh(c2));
-        return [h2, c2, tf.fused.matMul({ a: h2, b: projection, bias: projectionBias })];
-      });
-      h.dispose();
-      cell.dispose();
-      h = nextH;
-      cell = nextC;
-      const column = projected.dataSync();
-      projected.dispose();
-      for (let r = 0; r < rows; r++) out[r * window + t] = column[r];
+    try {
+      for (let t = 0; t < window; t++) {
+        const [nextH, nextC, projected] = tf.tidy(() => {
+          const xt = tf.tensor2d(timeMajor.subarray(t * rows * features, (t + 1) * rows * features), [rows, features]);
+          const z = gates.map(({ w, u, b }) => tf.add(tf.add(tf.fused.matMul({ a: xt, b: w }), tf.fused.matMul({ a: h, b: u })), b));
+          const i = hardSigmoid(z[0]);
+          const f = hardSigmoid(z[1]);
+          const c2: tf.Tensor2D = tf.add(tf.mul(f, cell), tf.mul(i, tf.tanh(z[2])));
+          const o = hardSigmoid(z[3]);
+          const h2: tf.Tensor2D = tf.mul(o, tf.tanh(c2));
+          return [h2, c2, tf.fused.matMul({ a: h2, b: projection, bias: projectionBias })];
+        });
+        h.dispose();
+        cell.dispose();
+        h = nextH;
+        cell = nextC;
+        const column = projected.dataSync();
+        projected.dispose();
+        for (let r = 0; r < rows; r++) out[r * window + t] = column[r];
+      }
+    } finally {
+      tf.dispose([h, cell, ...gates.flatMap(({ w, u, b }) => [w, u, b])]);
     }
-    h.dispose();
-    cell.dispose();
-    for (const { w, u, b } of gates) tf.dispose([w, u, b]);
     return out;
   };
 }

@@ -55,6 +55,14 @@ describe('encodeFeatures', () => {
     expect(Array.from(step(x, rows, TINY_NETWORK.window))).toEqual(Array.from(predicted(encoder, x, rows, TINY_NETWORK.window, TINY_NETWORK.encoderUnits)));
   });
 
+  it('leaves no tensor behind', () => {
+    const x = inputs(40, model.network.window, 3);
+    encodeFeatures(model, x, 40);
+    const before = tf.memory().numTensors;
+    encodeFeatures(model, x, 40);
+    expect(tf.memory().numTensors).toBe(before);
+  });
+
   it('leaves an encoder without the layers of buildEncoder to predict', () => {
     const input = tf.input({ shape: [4, INPUT_FEATURES] });
     const out = tf.layers.flatten().apply(tf.layers.dense({ units: 1 }).apply(input));
