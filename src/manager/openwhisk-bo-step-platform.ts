@@ -15,6 +15,7 @@
  * (a number > 0); otherwise none.
  */
 import type { ActivationInfo } from '../platform/platform-records';
+import { isWarmupReply } from '../platform/managed-action';
 import type { OpenWhiskPlatform } from '../platform/openwhisk';
 import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange } from './bo-step-ports';
 
@@ -37,8 +38,13 @@ function peakOf(result: unknown): number | undefined {
   return undefined;
 }
 
-/** An activation record as the tick sees it; undefined when it has not ended (no duration yet). */
+/**
+ * An activation record as the tick sees it; undefined when it has not ended
+ * (no duration yet) or was a warm-up invocation (answered `{ warmed: true }`
+ * without running the stage: the pool sizer's prewarms are not probe runs).
+ */
 export function toStageActivation(a: ActivationInfo): StageActivation | undefined {
+  if (isWarmupReply(a.response?.result)) return undefined;
   const totalMs = a.duration ?? (a.end === undefined ? undefined : a.end - a.start);
   if (totalMs === undefined) return undefined;
   const durationMs = Math.max(0, totalMs - (a.initTimeMs ?? 0));

@@ -18,6 +18,11 @@ export function isWarmupRequest(params: unknown): boolean {
   return typeof params === 'object' && params !== null && WARMUP_PARAM in params && Reflect.get(params, WARMUP_PARAM) === true;
 }
 
+/** Whether an activation's `result` is a warm-up's answer ({@link WarmupReply}): no run of the action's code. */
+export function isWarmupReply(result: unknown): boolean {
+  return typeof result === 'object' && result !== null && 'warmed' in result && result.warmed === true;
+}
+
 /** `main`, answering warm-up invocations with `{ warmed: true }` without calling it. */
 export function wrapManagedAction<P extends Record<string, unknown>, R>(main: (params: P) => R): (params: P) => R | WarmupReply {
   return (params: P) => (isWarmupRequest(params) ? { warmed: true } : main(params));

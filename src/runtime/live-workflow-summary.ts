@@ -15,6 +15,7 @@
  * - `coldStarts`: stage and entry activations with an init time.
  */
 import type { ActivationInfo } from '../platform/platform-records';
+import { isWarmupReply } from '../platform/managed-action';
 import { latencyPercentile } from '../workflow/latency-percentile';
 import { stageCost } from '../workflow/invoke-workflow';
 import type { Prices, QosTarget } from '../workflow/workflow-types';
@@ -49,8 +50,7 @@ export function recordLimits(a: ActivationInfo): { memoryMB: number; cpu?: numbe
 }
 
 function isWarmup(a: ActivationInfo): boolean {
-  const r = a.response?.result;
-  return typeof r === 'object' && r !== null && 'warmed' in r && r.warmed === true;
+  return isWarmupReply(a.response?.result);
 }
 
 function errorText(a: ActivationInfo): string {

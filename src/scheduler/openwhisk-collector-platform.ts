@@ -6,6 +6,7 @@
  * not shift while new activations arrive.
  */
 import type { ActivationInfo } from '../platform/platform-records';
+import { isWarmupReply } from '../platform/managed-action';
 import type { OpenWhiskPlatform } from '../platform/openwhisk';
 import type { CollectedActivation, CollectionWindow, CollectorPlatform } from './collector-ports';
 
@@ -30,8 +31,7 @@ function memoryOf(a: ActivationInfo): number | undefined {
 }
 
 function isWarmup(a: ActivationInfo): boolean {
-  const result = a.response?.result;
-  return typeof result === 'object' && result !== null && 'warmed' in result && result.warmed === true;
+  return isWarmupReply(a.response?.result);
 }
 
 /** An activation record as the collector sees it. */

@@ -22,4 +22,10 @@ describe('toStageActivation', () => {
   it('is undefined for an activation that has not ended', () => {
     expect(toStageActivation(record({ duration: undefined, end: undefined }))).toBeUndefined();
   });
+
+  it('is undefined for a warm-up invocation (answered { warmed: true }), which is not a run of the stage', () => {
+    expect(toStageActivation(record({ duration: 3, response: { status: 'success', success: true, result: { warmed: true } } }))).toBeUndefined();
+    // A stage whose own result has warmed: false is a run.
+    expect(toStageActivation(record({ response: { status: 'success', success: true, result: { warmed: false } } }))?.durationMs).toBe(900);
+  });
 });

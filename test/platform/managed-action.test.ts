@@ -1,4 +1,4 @@
-import { isWarmupRequest, WARMUP_PARAM, wrapManagedAction } from '../../src/platform/managed-action';
+import { isWarmupReply, isWarmupRequest, WARMUP_PARAM, wrapManagedAction } from '../../src/platform/managed-action';
 
 describe('wrapManagedAction', () => {
   it('answers a warm-up with {warmed: true} without calling main', async () => {
@@ -24,5 +24,25 @@ describe('wrapManagedAction', () => {
     ['__aquatope_warmup'],
   ])('does not take %j for a warm-up', (params) => {
     expect(isWarmupRequest(params)).toBe(false);
+  });
+});
+
+describe('isWarmupReply', () => {
+  it.each([
+    [{ warmed: true }, true],
+    [{ warmed: false }, false],
+    [{ warmed: 'true' }, false],
+    [{}, false],
+    [null, false],
+    [undefined, false],
+    ['warmed', false],
+  ])('%j is a warm-up answer: %s', (result, expected) => {
+    expect(isWarmupReply(result)).toBe(expected);
+  });
+
+  it('is true of what a wrapped action answers to a warm-up', () => {
+    const main = wrapManagedAction((p: Record<string, unknown>) => ({ ran: p }));
+    expect(isWarmupReply(main({ [WARMUP_PARAM]: true }))).toBe(true);
+    expect(isWarmupReply(main({}))).toBe(false);
   });
 });
