@@ -33,8 +33,11 @@
  *    minute, the policy's grace). Prewarms go first to the functions likeliest
  *    to be invoked in the minute and stop once warm containers would fill 80%
  *    of `clusterMemoryMB` (no budget without it). A function with no forecast
- *    (less than one input window of history) gets no prewarm and the
- *    platform's keep-alive, as the policy's fallback.
+ *    (less than one input window of history, or its shard missing) is sized
+ *    as the policy sizes a function in its warm-up: from its busiest series
+ *    minute read (containersNeeded(that count, duration, the headroom
+ *    level)), with the platform's keep-alive; its prewarm goes first, as the
+ *    policy orders it, within the same budget.
  * 5. STORE the {@link PoolDecision} first (once per minute; a different one
  *    stored first is kept and applied), then apply it. In prewarm mode
  *    `warmup` (the default): prewarm each deficit through the platform port
@@ -62,7 +65,10 @@ import {
   unbrokenRunEnd,
   WORTH_POLICY_LEAST_LEVEL,
   worthCountLevel,
+  worthHeadroomLevel,
+  worthTheta,
 } from '../pool/aquatope';
+import { containersNeeded } from '../pool/container-sizing';
 import { RUNTIME_MANIFEST_TARGET, type StemCellsEntry } from '../store/applied-action-repository';
 import type { FunctionPoolTarget, PoolDecision } from '../store/pool-decision-repository';
 import { isStoreError } from '../store/store-error';
@@ -185,7 +191,7 @@ export interface PoolSizeTickActed {
   readonly functions: number;
   /** Of those, sized from the forecast. */
   readonly forecastFunctions: number;
-  /** Of those, on the fallback (no forecast: the platform's keep-alive, no prewarm). */
+  /** Of those, on the fallback (no forecast: sized from the busiest series minute read, the platform's keep-alive). */
   readonly fallbackFunctions: number;
   /** Sum of the target warm pools. */
   readonly warmContainers: number;
@@ -211,6 +217,8 @@ interface Recent {
   durationSum: number;
   memoryMB: number | undefined;
   peak: number;
+  /** The most invocations of one series minute read (the warm-up rule's count). */
+  busiest: number;
 }
 
 const KIND = /^[A-Za-z0-9][A-Za-z0-9._-]*(:[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
@@ -278,13 +286,14 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
   for (const doc of recentDocs) {
     const inKeepAlive = epochMsOf(doc.minute) >= keepFromMs;
     for (const f of doc.functions) {
-      const r = recent.get(f.function) ?? { invocations: 0, durationSum: 0, memoryMB: undefined, peak: 0 };
+      const r = recent.get(f.function) ?? { invocations: 0, durationSum: 0, memoryMB: undefined, peak: 0, busiest: 0 };
       if (f.meanDurationMs !== null) {
         r.invocations += f.invocations;
         r.durationSum += f.meanDurationMs * f.invocations;
       }
       if (f.memoryMB !== undefined) r.memoryMB = f.memoryMB;
       if (inKeepAlive && f.peakConcurrency > r.peak) r.peak = f.peakConcurrency;
+      if (f.invocations > r.busiest) r.busiest = f.invocations;
       recent.set(f.function, r);
     }
   }
@@ -301,44 +310,48 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     return r !== undefined && r.invocations > 0 ? r.durationSum / r.invocations : AQUATOPE_DEFAULT_DURATION_MS;
   };
 
-  // 4. Targets, with the policy's code.
+  // 4. Targets, with the policy's code: forecast functions by their forecast, the others by the warm-up rule.
   const targets = new Map<string, FunctionPoolTarget>();
   let budgetCapped = 0;
-  if (entries.length > 0) {
-    const H = Math.min(...entries.map((e) => e.horizonMinutes)) - offset;
-    const view = new StoredCountForecast(entries, offset, H);
-    const need = new Int32Array(entries.length * H);
-    const order: { w: number; fn: string; p: number }[] = [];
-    entries.forEach((e, w) => {
-      const fn = e.entry.function;
-      if (worth === undefined) sizeForecastSteps(view, w, durationOf(fn), risk, H, need, w * H, headroomRisk);
-      else sizeForecastStepsByWorth(view, w, durationOf(fn), memoryOf(fn), worth, risk, H, need, w * H);
-      order.push({ w, fn, p: 1 - view.cdf(w, 0, 0) });
-    });
-    order.sort((a, b) => b.p - a.p || (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
-    const budgetMB = options.clusterMemoryMB === undefined ? Number.POSITIVE_INFINITY : AQUATOPE_MEMORY_SHARE * options.clusterMemoryMB;
-    const names = new Set<string>([...recent.keys(), ...entries.map((e) => e.entry.function)]);
-    let usedMB = 0;
-    for (const fn of names) usedMB += warmOf(fn) * memoryOf(fn);
-    const graceMinutes = AQUATOPE_EXCESS_KEEP_ALIVE_MS / MINUTE_MS;
-    for (const { w, fn } of order) {
-      const target = need[w * H];
-      const before = warmOf(fn);
-      const mb = memoryOf(fn);
-      const room = Math.floor((budgetMB - usedMB) / mb);
-      let prewarm = 0;
-      if (room > 0) {
-        const reach = Math.min(target, before + room);
-        prewarm = Math.max(0, reach - before);
-        usedMB += prewarm * mb;
-        if (reach < target) budgetCapped++;
-      } else if (target > before) budgetCapped++;
-      const run = unbrokenRunEnd(need, w * H, H, 0, 1);
-      targets.set(fn, { function: fn, warmContainers: target, prewarm, keepAliveMinutes: Math.max(run, graceMinutes), memoryMB: mb });
-    }
+  const H = entries.length > 0 ? Math.min(...entries.map((e) => e.horizonMinutes)) - offset : 0;
+  const view = entries.length > 0 ? new StoredCountForecast(entries, offset, H) : undefined;
+  const need = new Int32Array(entries.length * H);
+  /** Each function to size: its need per step (`steps` of them from `at` in `need`, or one fallback target) and its chance of an arrival. */
+  const order: { fn: string; p: number; at: number; steps: number; fallback: number }[] = [];
+  const forecastNames = new Set(entries.map((e) => e.entry.function));
+  entries.forEach((e, w) => {
+    const fn = e.entry.function;
+    if (view === undefined) return;
+    if (worth === undefined) sizeForecastSteps(view, w, durationOf(fn), risk, H, need, w * H, headroomRisk);
+    else sizeForecastStepsByWorth(view, w, durationOf(fn), memoryOf(fn), worth, risk, H, need, w * H);
+    order.push({ fn, p: 1 - view.cdf(w, 0, 0), at: w * H, steps: H, fallback: 0 });
+  });
+  for (const [fn, r] of recent) {
+    if (forecastNames.has(fn)) continue;
+    // The policy's warm-up rule: the busiest minute so far, at the headroom level of that count.
+    const headroom = worth === undefined ? headroomRisk : worthHeadroomLevel(worthTheta(memoryOf(fn), worth), r.busiest, risk);
+    order.push({ fn, p: 1, at: 0, steps: 0, fallback: containersNeeded(r.busiest, durationOf(fn), headroom) });
   }
-  for (const fn of recent.keys()) {
-    if (!targets.has(fn)) targets.set(fn, { function: fn, warmContainers: 0, prewarm: 0, keepAliveMinutes: keepAlive, memoryMB: memoryOf(fn) });
+  order.sort((a, b) => b.p - a.p || (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
+  const budgetMB = options.clusterMemoryMB === undefined ? Number.POSITIVE_INFINITY : AQUATOPE_MEMORY_SHARE * options.clusterMemoryMB;
+  const names = new Set<string>([...recent.keys(), ...forecastNames]);
+  let usedMB = 0;
+  for (const fn of names) usedMB += warmOf(fn) * memoryOf(fn);
+  const graceMinutes = AQUATOPE_EXCESS_KEEP_ALIVE_MS / MINUTE_MS;
+  for (const { fn, at, steps, fallback } of order) {
+    const target = steps > 0 ? need[at] : fallback;
+    const before = warmOf(fn);
+    const mb = memoryOf(fn);
+    const room = Math.floor((budgetMB - usedMB) / mb);
+    let prewarm = 0;
+    if (room > 0) {
+      const reach = Math.min(target, before + room);
+      prewarm = Math.max(0, reach - before);
+      usedMB += prewarm * mb;
+      if (reach < target) budgetCapped++;
+    } else if (target > before) budgetCapped++;
+    const keepAliveMinutes = steps > 0 ? Math.max(unbrokenRunEnd(need, at, steps, 0, 1), graceMinutes) : keepAlive;
+    targets.set(fn, { function: fn, warmContainers: target, prewarm, keepAliveMinutes, memoryMB: mb });
   }
   const functions = [...targets.values()].sort((a, b) => (a.function < b.function ? -1 : a.function > b.function ? 1 : 0));
   const decision: PoolDecision = {
@@ -370,7 +383,6 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
     const levels = storedLevels.get(fn);
     return levels === undefined ? rule : `${rule} (q${levels[levelIndex(levels, worthCountLevel(mb, worth, risk))]} at ${mb} MB)`;
   };
-  const forecastNames = new Set(entries.map((e) => e.entry.function));
   const stemCellPort = platform.stemCells;
   let stemCells: StemCellsApplied | null = null;
   const wanted = options.prewarmMode === 'runtime-manifest' ? [] : applying.functions.filter((f) => f.prewarm > 0);

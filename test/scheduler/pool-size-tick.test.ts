@@ -135,8 +135,9 @@ describe('runPoolSizeTick', () => {
       functions: [
         // Peak concurrency 1 within the platform's 10-minute keep-alive: 3 to prewarm; steps 0 and 1 need containers, step 2 none.
         { function: '/g/a', warmContainers: 4, prewarm: 3, keepAliveMinutes: 2, memoryMB: 512 },
-        // No forecast (less than one input window of history): no prewarm, the platform's keep-alive.
-        { function: '/g/new', warmContainers: 0, prewarm: 0, keepAliveMinutes: 10, memoryMB: 256 },
+        // No forecast (less than one input window of history): the warm-up rule, its busiest minute (1 invocation
+        // of 2 s) needs 1 container, which its peak concurrency already holds; the platform's keep-alive.
+        { function: '/g/new', warmContainers: 1, prewarm: 0, keepAliveMinutes: 10, memoryMB: 256 },
       ],
     });
     // Read what was applied before, store the decision, and only then prewarm and record.
@@ -151,7 +152,7 @@ describe('runPoolSizeTick', () => {
       },
     ]);
     expect(summary).toMatchObject({
-      minute: '2024-05-01T10:00:00.000Z', riskLevel: 0.95, functions: 2, forecastFunctions: 1, fallbackFunctions: 1, warmContainers: 4, estimatedWarm: 2,
+      minute: '2024-05-01T10:00:00.000Z', riskLevel: 0.95, functions: 2, forecastFunctions: 1, fallbackFunctions: 1, warmContainers: 5, estimatedWarm: 2,
       forecast: { firstMinute: '2024-05-01T10:00:00.000Z', ageMinutes: 0, shardCount: 1, missingShards: [], level: 0.95 },
       decision: 'created', prewarms: [{ function: '/g/a', containers: 3, warmed: 3, failures: [], outcome: 'applied' }], tick: 'completed',
     });
@@ -256,6 +257,8 @@ describe('runPoolSizeTick', () => {
       functions: [
         { function: '/g/x', mean: [20, 20], quantiles: [[10, 10], [20, 20], [30, 30], [40, 40]] },
         { function: '/g/y', mean: [1, 1], quantiles: [[0, 0], [0, 0], [30, 30], [40, 40]] },
+        // Forecast idle: it needs nothing beyond what it holds (not the warm-up rule).
+        { function: '/g/a', mean: [0, 0], quantiles: [[0, 0], [0, 0], [0, 0], [0, 0]] },
       ],
     });
     // Warm now: /g/a 1 x 512 + /g/new 1 x 256 = 768 MB; budget 0.8 x 2,560 = 2,048 MB: room for 5 of 256 MB.
@@ -281,7 +284,8 @@ describe('runPoolSizeTick', () => {
     expect(decision?.functions.map((f) => [f.function, f.warmContainers, f.keepAliveMinutes])).toEqual([
       ['/g/a', 4, 2],
       ['/g/c', 0, 1],
-      ['/g/new', 0, 10],
+      // In the missing shard: the warm-up rule (busiest minute 1 invocation: 1 container).
+      ['/g/new', 1, 10],
     ]);
   });
 
@@ -289,8 +293,34 @@ describe('runPoolSizeTick', () => {
     await seed();
     await store.forecasts.save(forecastAt('2024-05-01T09:50:00.000Z', [entry('/g/a', [30, 30, 30])]));
     const summary = acted(await tick(new FakePool()));
-    expect(summary).toMatchObject({ forecast: null, forecastFunctions: 0, fallbackFunctions: 2, prewarms: [] });
-    expect((await store.poolDecisions.get('2024-05-01T10:00:00Z'))?.forecastFirstMinute).toBeNull();
+    // The warm-up rule: /g/a's busiest minute (10 invocations of 2 s) needs 2 containers, its peak 1 holds one: 1 prewarmed.
+    expect(containersNeeded(10, 2000, 0.95)).toBe(2);
+    expect(summary).toMatchObject({ forecast: null, forecastFunctions: 0, fallbackFunctions: 2, prewarms: [{ function: '/g/a', containers: 1, warmed: 1, failures: [], outcome: 'applied' }] });
+    const decision = await store.poolDecisions.get('2024-05-01T10:00:00Z');
+    expect(decision?.forecastFirstMinute).toBeNull();
+    expect(decision?.functions.map((f) => [f.function, f.warmContainers, f.prewarm, f.keepAliveMinutes])).toEqual([
+      ['/g/a', 2, 1, 10],
+      ['/g/new', 1, 0, 10],
+    ]);
+  });
+
+  it('sizes a function in its warm-up from its busiest minute at the headroom level (the worth rule\'s with a worth), as the simulator policy\'s warm-up does', async () => {
+    // 48 minutes of a function that is not forecast yet: 3 invocations a minute, 40 in the busiest, 1.5 s runs, none warm now.
+    for (let m = 48; m >= 1; m--) await store.series.record(iso(T - m * MIN), [minute('/g/w', m === 30 ? 40 : 3, { meanDurationMs: 1500, memoryMB: 1024, peakConcurrency: m <= 10 ? 0 : 2 })]);
+    const worth = 500;
+    let run = 0;
+    for (const [options, headroom] of [
+      [OPTIONS, 0.95],
+      [{ ...OPTIONS, headroomRiskLevel: 0.999 }, 0.999],
+      [{ ...OPTIONS, coldStartWorthGBs: worth }, worthHeadroomLevel(worthTheta(1024, worth), 40, WORTH_POLICY_LEAST_LEVEL)],
+    ] as const) {
+      const fresh = await stores.store(`pool-warm-up-${run++}`);
+      const summary = acted(await runPoolSizeTick({ fireTime: '2024-05-01T10:00:00Z', claimant: 'test' }, { store: { ...fresh, series: store.series }, platform: new FakePool(), wallClock: new TestClock(T + 2000) }, options));
+      const expected = containersNeeded(40, 1500, headroom);
+      expect(expected).toBeGreaterThan(1);
+      expect(summary.prewarms).toEqual([{ function: '/g/w', containers: expected, warmed: expected, failures: [], outcome: 'applied' }]);
+      expect((await fresh.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions).toEqual([{ function: '/g/w', warmContainers: expected, prewarm: expected, keepAliveMinutes: 10, memoryMB: 1024 }]);
+    }
   });
 
   describe('in prewarm mode runtime-manifest', () => {
@@ -383,8 +413,9 @@ describe('runPoolSizeTick', () => {
       expect(cells.setCalls).toHaveLength(3);
     });
 
-    it('with nothing concerned (no forecast) it makes no call and records nothing', async () => {
-      await seed();
+    it('with nothing concerned (no forecast, and no deficit by the warm-up rule) it makes no call and records nothing', async () => {
+      // Only /g/new, whose busiest minute needs the one container its peak holds.
+      for (let m = 60; m >= 1; m--) await store.series.record(iso(T - m * MIN), [minute('/g/new', 1)]);
       const cells = new FakeStemCells(KINDS);
       const summary = acted(await tick(new StemCellPool(cells), MANIFEST));
       expect(summary.stemCells).toEqual({ cells: [], skipped: [], outcome: 'nothing-to-set' });
