@@ -313,33 +313,32 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
   // 4. Targets, with the policy's code: forecast functions by their forecast, the others by the warm-up rule.
   const targets = new Map<string, FunctionPoolTarget>();
   let budgetCapped = 0;
-  const H = entries.length > 0 ? Math.min(...entries.map((e) => e.horizonMinutes)) - offset : 0;
-  const view = entries.length > 0 ? new StoredCountForecast(entries, offset, H) : undefined;
-  const need = new Int32Array(entries.length * H);
-  /** Each function to size: its need per step (`steps` of them from `at` in `need`, or one fallback target) and its chance of an arrival. */
-  const order: { fn: string; p: number; at: number; steps: number; fallback: number }[] = [];
+  /** Each function to size: step 0's target, its keep-alive and its chance of an arrival in the minute. */
+  const order: { fn: string; p: number; target: number; keepAliveMinutes: number }[] = [];
   const forecastNames = new Set(entries.map((e) => e.entry.function));
-  entries.forEach((e, w) => {
-    const fn = e.entry.function;
-    if (view === undefined) return;
-    if (worth === undefined) sizeForecastSteps(view, w, durationOf(fn), risk, H, need, w * H, headroomRisk);
-    else sizeForecastStepsByWorth(view, w, durationOf(fn), memoryOf(fn), worth, risk, H, need, w * H);
-    order.push({ fn, p: 1 - view.cdf(w, 0, 0), at: w * H, steps: H, fallback: 0 });
-  });
+  if (entries.length > 0) {
+    const H = Math.min(...entries.map((e) => e.horizonMinutes)) - offset;
+    const view = new StoredCountForecast(entries, offset, H);
+    const need = new Int32Array(entries.length * H);
+    const graceMinutes = AQUATOPE_EXCESS_KEEP_ALIVE_MS / MINUTE_MS;
+    entries.forEach((e, w) => {
+      const fn = e.entry.function;
+      if (worth === undefined) sizeForecastSteps(view, w, durationOf(fn), risk, H, need, w * H, headroomRisk);
+      else sizeForecastStepsByWorth(view, w, durationOf(fn), memoryOf(fn), worth, risk, H, need, w * H);
+      order.push({ fn, p: 1 - view.cdf(w, 0, 0), target: need[w * H], keepAliveMinutes: Math.max(unbrokenRunEnd(need, w * H, H, 0, 1), graceMinutes) });
+    });
+  }
   for (const [fn, r] of recent) {
     if (forecastNames.has(fn)) continue;
-    // The policy's warm-up rule: the busiest minute so far, at the headroom level of that count.
+    // The policy's warm-up rule: the busiest minute so far, at the headroom level of that count, first in the order.
     const headroom = worth === undefined ? headroomRisk : worthHeadroomLevel(worthTheta(memoryOf(fn), worth), r.busiest, risk);
-    order.push({ fn, p: 1, at: 0, steps: 0, fallback: containersNeeded(r.busiest, durationOf(fn), headroom) });
+    order.push({ fn, p: 1, target: containersNeeded(r.busiest, durationOf(fn), headroom), keepAliveMinutes: keepAlive });
   }
   order.sort((a, b) => b.p - a.p || (a.fn < b.fn ? -1 : a.fn > b.fn ? 1 : 0));
   const budgetMB = options.clusterMemoryMB === undefined ? Number.POSITIVE_INFINITY : AQUATOPE_MEMORY_SHARE * options.clusterMemoryMB;
-  const names = new Set<string>([...recent.keys(), ...forecastNames]);
   let usedMB = 0;
-  for (const fn of names) usedMB += warmOf(fn) * memoryOf(fn);
-  const graceMinutes = AQUATOPE_EXCESS_KEEP_ALIVE_MS / MINUTE_MS;
-  for (const { fn, at, steps, fallback } of order) {
-    const target = steps > 0 ? need[at] : fallback;
+  for (const fn of new Set<string>([...recent.keys(), ...forecastNames])) usedMB += warmOf(fn) * memoryOf(fn);
+  for (const { fn, target, keepAliveMinutes } of order) {
     const before = warmOf(fn);
     const mb = memoryOf(fn);
     const room = Math.floor((budgetMB - usedMB) / mb);
@@ -350,7 +349,6 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
       usedMB += prewarm * mb;
       if (reach < target) budgetCapped++;
     } else if (target > before) budgetCapped++;
-    const keepAliveMinutes = steps > 0 ? Math.max(unbrokenRunEnd(need, at, steps, 0, 1), graceMinutes) : keepAlive;
     targets.set(fn, { function: fn, warmContainers: target, prewarm, keepAliveMinutes, memoryMB: mb });
   }
   const functions = [...targets.values()].sort((a, b) => (a.function < b.function ? -1 : a.function > b.function ? 1 : 0));
@@ -377,11 +375,12 @@ export async function runPoolSizeTick(input: PoolSizeTickInput, ports: PoolSizeT
   const level = forecast?.level ?? risk;
   const rule = worth === undefined ? `q${level}` : `worth ${worth} GB-s`;
   const storedLevels = new Map(entries.map((e) => [e.entry.function, e.levels]));
-  /** What a function was sized at: the stored level, with a worth that of its memory. */
+  /** What a function was sized at: the stored level, with a worth that of its memory; the warm-up rule without a forecast. */
   const sizedAt = (fn: string, mb: number): string => {
-    if (worth === undefined) return rule;
     const levels = storedLevels.get(fn);
-    return levels === undefined ? rule : `${rule} (q${levels[levelIndex(levels, worthCountLevel(mb, worth, risk))]} at ${mb} MB)`;
+    if (levels === undefined) return 'warm-up rule (no forecast: its busiest series minute)';
+    if (worth === undefined) return rule;
+    return `${rule} (q${levels[levelIndex(levels, worthCountLevel(mb, worth, risk))]} at ${mb} MB)`;
   };
   const stemCellPort = platform.stemCells;
   let stemCells: StemCellsApplied | null = null;

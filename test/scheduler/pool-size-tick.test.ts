@@ -89,6 +89,20 @@ function simulatorTarget(perStep: readonly number[], options: { readonly risk: n
   return policy.containersNeeded(0, 0);
 }
 
+/**
+ * What the simulator's policy needs at minute 0 for a function still in its
+ * warm-up (fewer minutes of history than its forecaster's window): `history`
+ * as the pre-run counts, `durationMs` as its run time.
+ */
+function simulatorWarmUpTarget(history: readonly number[], durationMs: number, memoryMB: number, options: { readonly risk: number; readonly headroomRisk?: number; readonly coldStartWorthGBs?: number }): number {
+  const policy = new AquatopePolicy({ ...options, memo: new ForecastMemo(stepForecaster(history.length + 12, [0]), 1), horizonMinutes: 1, history: [Float64Array.from(history)] });
+  const control: PoolControl = { prewarm: () => undefined, cancelPrewarms: () => undefined, idleOrLoading: () => 0, keepIdle: () => undefined };
+  policy.reset({ functionCount: 1, functionIds: ['/g/w'], memoryMB: Float64Array.from([memoryMB]), prewarmLoadMs: 0, minutes: 5 });
+  policy.onInvocationEnd(0, 0, control, durationMs);
+  policy.onMinute(0, 0, control);
+  return policy.containersNeeded(0, 0);
+}
+
 /** The same step forecast stored at one level, as the pool sizer reads it. */
 function storedStepForecast(perStep: number[]): Forecast {
   return { firstMinute: '2024-05-01T10:00:00.000Z', horizonMinutes: perStep.length, model: 'aquatope', levels: [0.95], functions: [{ function: '/g/a', mean: perStep, quantiles: [perStep] }] };
@@ -308,16 +322,20 @@ describe('runPoolSizeTick', () => {
     // 48 minutes of a function that is not forecast yet: 3 invocations a minute, 40 in the busiest, 1.5 s runs, none warm now.
     for (let m = 48; m >= 1; m--) await store.series.record(iso(T - m * MIN), [minute('/g/w', m === 30 ? 40 : 3, { meanDurationMs: 1500, memoryMB: 1024, peakConcurrency: m <= 10 ? 0 : 2 })]);
     const worth = 500;
+    const history = Array.from({ length: 48 }, (_, i) => (48 - i === 30 ? 40 : 3));
     let run = 0;
-    for (const [options, headroom] of [
-      [OPTIONS, 0.95],
-      [{ ...OPTIONS, headroomRiskLevel: 0.999 }, 0.999],
-      [{ ...OPTIONS, coldStartWorthGBs: worth }, worthHeadroomLevel(worthTheta(1024, worth), 40, WORTH_POLICY_LEAST_LEVEL)],
+    for (const [options, headroom, policy] of [
+      [OPTIONS, 0.95, { risk: 0.95 }],
+      [{ ...OPTIONS, headroomRiskLevel: 0.999 }, 0.999, { risk: 0.95, headroomRisk: 0.999 }],
+      [{ ...OPTIONS, coldStartWorthGBs: worth }, worthHeadroomLevel(worthTheta(1024, worth), 40, WORTH_POLICY_LEAST_LEVEL), { risk: WORTH_POLICY_LEAST_LEVEL, coldStartWorthGBs: worth }],
     ] as const) {
       const fresh = await stores.store(`pool-warm-up-${run++}`);
       const summary = acted(await runPoolSizeTick({ fireTime: '2024-05-01T10:00:00Z', claimant: 'test' }, { store: { ...fresh, series: store.series }, platform: new FakePool(), wallClock: new TestClock(T + 2000) }, options));
       const expected = containersNeeded(40, 1500, headroom);
       expect(expected).toBeGreaterThan(1);
+      // The simulator's policy in its warm-up, on the same 48 minutes, needs the same.
+      expect(simulatorWarmUpTarget(history, 1500, 1024, policy)).toBe(expected);
+      expect((await fresh.appliedActions.historyOf('/g/w')).map((a) => a.reason)).toEqual([`pool-sizer warm-up rule (no forecast: its busiest series minute): ${expected} warm wanted, 0 estimated warm`]);
       expect(summary.prewarms).toEqual([{ function: '/g/w', containers: expected, warmed: expected, failures: [], outcome: 'applied' }]);
       expect((await fresh.poolDecisions.get('2024-05-01T10:00:00Z'))?.functions).toEqual([{ function: '/g/w', warmContainers: expected, prewarm: expected, keepAliveMinutes: 10, memoryMB: 1024 }]);
     }
