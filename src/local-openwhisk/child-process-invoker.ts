@@ -75,10 +75,38 @@ export interface ChildProcessInvokerOptions {
   shellPath?: string;
 }
 
+/**
+ * Why a container had to be started, judged when its activation got the
+ * memory for it:
+ * - `first`: the action's first container;
+ * - `changed`: no container of the action's current version and limits ever
+ *   ran, but one of another version or limits did (a limits update, as the
+ *   resource manager's probes make, or new code);
+ * - `busy`: containers of this version and limits were alive, all busy;
+ * - `expired`: this version and limits had containers, the last one removed
+ *   after its keep-alive;
+ * - `evicted`: ... the last one removed to make room for another action;
+ * - `failed`: ... the last one removed after a failure (out of memory, time
+ *   limit, a crash).
+ */
+export type ColdStartCause = 'first' | 'changed' | 'busy' | 'expired' | 'evicted' | 'failed';
+
+/** Every {@link ColdStartCause}, in report order. */
+export const COLD_START_CAUSES: readonly ColdStartCause[] = ['first', 'changed', 'busy', 'expired', 'evicted', 'failed'];
+
+/** Why a container was removed. */
+type Removal = 'keep-alive' | 'eviction' | 'failure';
+
+const CAUSE_OF_REMOVAL: Readonly<Record<Removal, ColdStartCause>> = { 'keep-alive': 'expired', eviction: 'evicted', failure: 'failed' };
+
 /** Counters of {@link ChildProcessInvoker.stats}. Counts are since construction. */
 export interface ChildProcessInvokerStats {
-  /** Containers started (a process spawned and initialised or not). */
+  /** Containers started (a process spawned and initialised or not), warm-ups' included. */
   coldStarts: number;
+  /** Of `coldStarts`, those a warm-up invocation started (no user activation waited for them). */
+  warmupColdStarts: number;
+  /** `coldStarts` by why each was needed (they sum to `coldStarts`). */
+  coldStartCauses: Record<ColdStartCause, number>;
   /** Activations that reused an idle container. */
   warmStarts: number;
   /**
@@ -189,6 +217,8 @@ class Container {
   heapExhausted = false;
   /** The group's OOM kills before the current activation. */
   oomBaseline = 0;
+  /** Why it is removed, when not after a failure (set before `retire`). */
+  removal: Removal | undefined;
   /** Set once removal started. */
   retired: Promise<boolean> | undefined;
   readonly exited: Promise<void>;
@@ -371,7 +401,12 @@ export class ChildProcessInvoker implements Invoker {
   private reservedMB = 0;
   /** Part of `reservedMB` whose containers are being removed, MB. */
   private freeingMB = 0;
-  private readonly counters = { coldStarts: 0, warmStarts: 0, prewarmedStarts: 0, warmupInvocations: 0, evictions: 0, outOfMemoryKills: 0, idleMemoryMBms: 0, peakBytes: 0 };
+  private readonly counters = { coldStarts: 0, warmupColdStarts: 0, warmStarts: 0, prewarmedStarts: 0, warmupInvocations: 0, evictions: 0, outOfMemoryKills: 0, idleMemoryMBms: 0, peakBytes: 0 };
+  private readonly causes: Record<ColdStartCause, number> = { first: 0, changed: 0, busy: 0, expired: 0, evicted: 0, failed: 0 };
+  /** Per container key (action version and limits): why its last container was removed. */
+  private readonly lastRemoval = new Map<string, Removal>();
+  /** Actions (namespace/path) that have had a container. */
+  private readonly actionsStarted = new Set<string>();
 
   constructor(private readonly options: ChildProcessInvokerOptions) {
     this.userMemoryMB = options.userMemoryMB ?? 8192;
@@ -405,6 +440,8 @@ export class ChildProcessInvoker implements Invoker {
     }
     return {
       coldStarts: this.counters.coldStarts,
+      warmupColdStarts: this.counters.warmupColdStarts,
+      coldStartCauses: { ...this.causes },
       warmStarts: this.counters.warmStarts,
       prewarmedStarts: this.counters.prewarmedStarts,
       warmupInvocations: this.counters.warmupInvocations,
@@ -474,7 +511,8 @@ export class ChildProcessInvoker implements Invoker {
     const memoryMB = action.limits.memory;
     const cpuCores = this.cpuCoresOf(action);
     // The limits are part of the key: a container never serves an action whose limits changed.
-    const key = `${action.namespace}/${actionPath(action)}@${action.version}#${memoryMB}MB,${cpuCores}cores`;
+    const actionId = `${action.namespace}/${actionPath(action)}`;
+    const key = `${actionId}@${action.version}#${memoryMB}MB,${cpuCores}cores`;
     if (memoryMB > this.userMemoryMB) return internal(`The action's memory limit of ${memoryMB} MB exceeds the invoker's user memory of ${this.userMemoryMB} MB.`);
     const warmup = isWarmupRequest(params);
     if (warmup) this.counters.warmupInvocations += 1;
@@ -506,8 +544,11 @@ export class ChildProcessInvoker implements Invoker {
         this.unreserve(memoryMB);
         return internal(`The invoker could not limit the container: ${err instanceof Error ? err.message : String(err)}`);
       }
+      this.causes[this.coldStartCause(actionId, key)] += 1;
+      this.actionsStarted.add(actionId);
       container = this.spawnContainer({ key, memoryMB, cpuCores, group, startedByWarmup: warmup }, action, dir);
       this.counters.coldStarts += 1;
+      if (warmup) this.counters.warmupColdStarts += 1;
       container.attach(logs);
       const init = await container.exchange({ type: 'init', dir, binary: exec.binary, main }, (m) => m.type === 'init-ok' || m.type === 'init-error', false, timeout);
       initTimeMs = clock.nowMs() - begin;
@@ -570,6 +611,14 @@ export class ChildProcessInvoker implements Invoker {
       }
     }
     rmSync(this.root, { recursive: true, force: true });
+  }
+
+  /** Why a container of `key` (an action version and limits of `actionId`) must be started now. */
+  private coldStartCause(actionId: string, key: string): ColdStartCause {
+    for (const c of this.all) if (c.key === key) return 'busy';
+    const removal = this.lastRemoval.get(key);
+    if (removal !== undefined) return CAUSE_OF_REMOVAL[removal];
+    return this.actionsStarted.has(actionId) ? 'changed' : 'first';
   }
 
   /** Waits (FIFO) for a warm container of `key` or memory for a new one, at most `timeoutMs`. */
@@ -635,6 +684,7 @@ export class ChildProcessInvoker implements Invoker {
     for (const c of idle) {
       if (staying() + memoryMB <= this.userMemoryMB) break;
       this.counters.evictions += 1;
+      c.removal = 'eviction';
       void this.retire(c);
     }
     return false;
@@ -683,7 +733,10 @@ export class ChildProcessInvoker implements Invoker {
     list.push(container);
     this.idle.set(container.key, list);
     container.idleSince = this.options.clock.nowMs();
-    container.idleTimer = setTimeout(() => void this.retire(container), this.options.keepAliveMs ?? 600_000);
+    container.idleTimer = setTimeout(() => {
+      container.removal = 'keep-alive';
+      void this.retire(container);
+    }, this.options.keepAliveMs ?? 600_000);
     container.idleTimer.unref();
     this.pump();
   }
@@ -702,6 +755,7 @@ export class ChildProcessInvoker implements Invoker {
   private retire(container: Container): Promise<boolean> {
     if (container.retired !== undefined) return container.retired;
     const ownsMemory = this.all.delete(container);
+    if (ownsMemory) this.lastRemoval.set(container.key, container.removal ?? 'failure');
     const diedAlone = !container.alive;
     this.removeFromIdle(container);
     this.endIdle(container);

@@ -21,7 +21,7 @@
 import { randomBytes } from 'node:crypto';
 import openwhisk from 'openwhisk';
 import { deployManifest, type DeployReport } from '../deploy/deploy';
-import type { ChildProcessInvoker } from '../local-openwhisk/child-process-invoker';
+import type { ChildProcessInvoker, ColdStartCause } from '../local-openwhisk/child-process-invoker';
 import type { LocalOpenWhisk } from '../local-openwhisk/local-openwhisk-server';
 import { cpuOfMemory } from '../manager/managed-workflow';
 import { OpenWhiskPlatform } from '../platform/openwhisk';
@@ -120,7 +120,12 @@ export interface LiveRunReport {
 
 /** The workflows' processes over the run. */
 export interface LiveProcessStats {
+  /** Processes started, warm-ups' included. */
   readonly coldStarts: number;
+  /** Of `coldStarts`, the processes a warm-up started (no user activation waited for them). */
+  readonly warmupColdStarts: number;
+  /** `coldStarts` by why each process had to be started. */
+  readonly coldStartCauses: Readonly<Record<ColdStartCause, number>>;
   readonly warmStarts: number;
   readonly prewarmedStarts: number;
   /** Memory held by idle processes, GB-s. */
@@ -350,6 +355,8 @@ export class LiveRuntime {
       workflows,
       processes: {
         coldStarts: stats.coldStarts,
+        warmupColdStarts: stats.warmupColdStarts,
+        coldStartCauses: stats.coldStartCauses,
         warmStarts: stats.warmStarts,
         prewarmedStarts: stats.prewarmedStarts,
         idleMemoryGBs: stats.idleMemoryMBms / 1024 / 1000,

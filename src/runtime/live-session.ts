@@ -6,6 +6,7 @@
  * processes are kept only by the stock keep-alive), each on a fresh runtime
  * (new databases, new processes), and the two reports side by side.
  */
+import { COLD_START_CAUSES } from '../local-openwhisk/child-process-invoker';
 import type { RuntimeAccess } from './local-runtime';
 import { LiveRuntime, type LiveRunReport, type LiveRuntimeOptions } from './live-runtime';
 import type { LiveWorkflowSummary } from './live-workflow-summary';
@@ -96,6 +97,17 @@ export function liveSessionMarkdown(r: LiveSessionReport): string {
   };
   lines.push(runRow('aquatope', r.managed));
   if (r.baseline !== null) lines.push(runRow('openwhisk-default + max-resources', r.baseline));
+  lines.push('');
+  lines.push('Why each process was started (`first`: the action\'s first; `changed`: its limits or code changed since its last process; `busy`: all its processes were busy; `expired`, `evicted`, `failed`: its last process was removed after its keep-alive, to make room, or after a failure):');
+  lines.push('');
+  lines.push(`| run | processes started | by a warm-up | ${COLD_START_CAUSES.join(' | ')} |`);
+  lines.push(`|---|---:|---:|${COLD_START_CAUSES.map(() => '---:').join('|')}|`);
+  const causeRow = (label: string, run: LiveSessionRun): string => {
+    const p = run.report.processes;
+    return `| ${label} | ${p.coldStarts} | ${p.warmupColdStarts} | ${COLD_START_CAUSES.map((c) => p.coldStartCauses[c]).join(' | ')} |`;
+  };
+  lines.push(causeRow('aquatope', r.managed));
+  if (r.baseline !== null) lines.push(causeRow('openwhisk-default + max-resources', r.baseline));
   lines.push('');
   lines.push('Limits at the end of the managed run:');
   lines.push('');

@@ -64,6 +64,8 @@ describe('ChildProcessInvoker memory budget and accounting (no cgroups)', () => 
     await invoker.invoke(b, {}, contextOf());
     await invoker.invoke(b, {}, contextOf());
     expect(invoker.stats()).toMatchObject({ coldStarts: 2, warmStarts: 3, prewarmedStarts: 1, containers: 2, reservedMemoryMB: 384 });
+    // Two first containers, one of them started by the warm-up.
+    expect(invoker.stats()).toMatchObject({ warmupColdStarts: 1, coldStartCauses: { first: 2, changed: 0, busy: 0, expired: 0, evicted: 0, failed: 0 } });
     clock.now += 100;
     await invoker.close();
     // Closing ends both idle periods: 256 MB idle 1,500 + 100 ms, 128 MB idle 100 ms.
@@ -81,6 +83,36 @@ describe('ChildProcessInvoker memory budget and accounting (no cgroups)', () => 
     expect(numberField(at512, 'pid')).not.toBe(numberField(at256, 'pid'));
     expect(numberField(again512, 'pid')).toBe(numberField(at512, 'pid'));
     expect(numberField(halfCore, 'pid')).not.toBe(numberField(at512, 'pid'));
+    // The first container is the action's first; the new memory and the new CPU limit are changes.
+    expect(invoker.stats()).toMatchObject({ coldStarts: 3, warmupColdStarts: 0, coldStartCauses: { first: 1, changed: 2, busy: 0, expired: 0, evicted: 0, failed: 0 } });
+  });
+
+  it('says a cold start was needed because every container of the action was busy', async () => {
+    const invoker = make();
+    const a = nodeAction('concurrent', sleeper(300), { memory: 128 });
+    const both = await Promise.all([invoker.invoke(a, {}, contextOf()), invoker.invoke(a, {}, contextOf())]);
+    expect(numberField(both[0], 'pid')).not.toBe(numberField(both[1], 'pid'));
+    expect(invoker.stats().coldStartCauses).toEqual({ first: 1, changed: 0, busy: 1, expired: 0, evicted: 0, failed: 0 });
+  });
+
+  it('says a cold start was needed because the last container expired after its keep-alive', async () => {
+    const invoker = make({ keepAliveMs: 50 });
+    const a = nodeAction('expiring', 'exports.main = () => ({ pid: process.pid });', { memory: 128 });
+    await invoker.invoke(a, {}, contextOf());
+    await new Promise((r) => setTimeout(r, 300));
+    expect(invoker.stats().containers).toBe(0);
+    const again = await invoker.invoke(a, {}, contextOf());
+    expect(again.initTimeMs).toEqual(expect.any(Number));
+    expect(invoker.stats().coldStartCauses).toEqual({ first: 1, changed: 0, busy: 0, expired: 1, evicted: 0, failed: 0 });
+  });
+
+  it('says a cold start was needed because the last container failed', async () => {
+    const invoker = make();
+    const a = nodeAction('exit-once', 'exports.main = (p) => (p.crash === true ? process.exit(3) : { pid: process.pid });', { memory: 128 });
+    expect((await invoker.invoke(a, { crash: true }, contextOf())).status).toBe('action developer error');
+    const again = await invoker.invoke(a, {}, contextOf());
+    expect(again.status).toBe('success');
+    expect(invoker.stats().coldStartCauses).toEqual({ first: 1, changed: 0, busy: 0, expired: 0, evicted: 0, failed: 1 });
   });
 
   it('evicts idle containers oldest-first when a new one would exceed userMemoryMB', async () => {
@@ -105,6 +137,8 @@ describe('ChildProcessInvoker memory budget and accounting (no cgroups)', () => 
     const b3 = await invoker.invoke(b, {}, contextOf());
     expect(numberField(b3, 'pid')).toBe(numberField(b1, 'pid'));
     expect(invoker.stats()).toMatchObject({ coldStarts: 4, warmStarts: 2, evictions: 2, containers: 2 });
+    // a's second container: its first was evicted for c.
+    expect(invoker.stats().coldStartCauses).toEqual({ first: 3, changed: 0, busy: 0, expired: 0, evicted: 1, failed: 0 });
   });
 
   it('makes activations wait in FIFO order while all memory is busy, and serves them as it frees', async () => {

@@ -9,7 +9,15 @@ function run(managed: boolean, limitsEnforced: boolean, over: number): LiveSessi
       fromMs: 0,
       toMs: 60_000,
       workflows: [{ workflow: 'social-network', qos: { percentile: 95, targetMs: 1390 }, invocations: 40, failed: 0, overTargetRate: over, latencyPercentileMs: 1200, medianMs: 700, costPerInvocation: 2.5e-5, stageRuns: 160, coldStarts: 4, outOfMemory: 0 }],
-      processes: { coldStarts: 5, warmStarts: 155, prewarmedStarts: managed ? 2 : 0, idleMemoryGBs: 12.34, outOfMemoryKills: 0 },
+      processes: {
+        coldStarts: 5,
+        warmupColdStarts: managed ? 2 : 0,
+        coldStartCauses: managed ? { first: 1, changed: 3, busy: 1, expired: 0, evicted: 0, failed: 0 } : { first: 1, changed: 0, busy: 2, expired: 1, evicted: 1, failed: 0 },
+        warmStarts: 155,
+        prewarmedStarts: managed ? 2 : 0,
+        idleMemoryGBs: 12.34,
+        outOfMemoryKills: 0,
+      },
       schedulerTicks: managed ? 5 : 0,
       failedSchedulerTicks: 0,
       boStepTicks: managed ? 5 : 0,
@@ -29,6 +37,9 @@ describe('liveSessionMarkdown', () => {
     expect(md).toContain('| social-network | aquatope | 40 | 0 | 700 ms | 1200 ms / 1390 ms | 5.0% | 25.00 | 4 | 0 |');
     expect(md).toContain('| social-network | openwhisk-default + max-resources | 40 | 0 | 700 ms | 1200 ms / 1390 ms | 0.0% | 25.00 | 4 | 0 |');
     expect(md).toContain('| aquatope | 40 | 0 | 5 | 155 | 2 | 12.3 | 0 | 5 (0) | 5 (0) |');
+    expect(md).toContain('| run | processes started | by a warm-up | first | changed | busy | expired | evicted | failed |');
+    expect(md).toContain('| aquatope | 5 | 2 | 1 | 3 | 1 | 0 | 0 | 0 |');
+    expect(md).toContain('| openwhisk-default + max-resources | 5 | 0 | 1 | 0 | 2 | 1 | 1 | 0 |');
     expect(md).toContain('- social-network (4 probe windows observed, search exploring): compose-post 256 MB / 0.5 cores');
   });
 
