@@ -56,13 +56,19 @@ export interface LimitsApplied {
    * not say, and the tick's wall clock is used.
    */
   readonly platformTimeMs?: number;
+  /**
+   * Whether the limits changed. False: the action already had them and was
+   * left as it was (an update would make a new revision, whose processes all
+   * start cold); `platformTimeMs` is then when it last changed.
+   */
+  readonly changed: boolean;
 }
 
 /** The platform calls of a tick. */
 export interface BoStepPlatform {
   /** Every activation of `action` (`name` or `package/name`) that started in the window. */
   stageActivations(action: string, window: ActivationWindow): Promise<StageActivation[]>;
-  /** Sets the action's limits. */
+  /** Sets the action's limits, leaving an action that already has them as it is. */
   updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied>;
 }
 

@@ -22,7 +22,8 @@
  *    the step number (the history's length): the same history gives the same
  *    step.
  * 5. A probe: set every stage action's limits (memory always; CPU only with
- *    the CPU-limit extension, otherwise CPU follows memory), record each change,
+ *    the CPU-limit extension, otherwise CPU follows memory; an action that
+ *    already has them is left alone, so its warm processes stay), record each change,
  *    then write the search state (pending probe, incumbent) with its `_rev`,
  *    re-reading on a 409. Done: apply the method's recommendation the same way,
  *    store it as the workflow's configuration (`source: 'search'`) and mark the
@@ -120,6 +121,7 @@ export interface BoStepActed {
   readonly skippedObservations: number;
   readonly observation: ObservationSummary | null;
   readonly decision: BoStepDecision;
+  /** The stage actions whose limits changed (those that already had theirs are left out). */
   readonly applied: readonly AppliedLimits[];
   /** Set without the CPU-limit extension: CPU was not set. */
   readonly cpuNote: string | null;
@@ -311,9 +313,12 @@ async function collectWindow(
 }
 
 /**
- * Sets every stage action's limits, then records each change. Returns what
- * was applied and the latest time the platform reported for a change (epoch
- * ms by its clock; undefined when it reported none).
+ * Sets every stage action's limits, then records each change. An action that
+ * already has its limits is left as it is (a replicate probe, or a probe that
+ * changes some stages only, restarts no process of the others) and is not
+ * recorded. Returns what was changed and the latest time the platform
+ * reported for a stage's limits (epoch ms by its clock, since when they hold;
+ * undefined when it reported none).
  */
 async function applyLimits(
   managed: ManagedWorkflow,
@@ -331,6 +336,8 @@ async function applyLimits(
     const setCpu = managed.cpuFollowsMemory ? null : cpu;
     const reported = await guarded(`set the limits of ${action}`, () => ports.platform.updateLimits(action, setCpu === null ? { memoryMB } : { memoryMB, cpu: setCpu }));
     if (reported.platformTimeMs !== undefined) platformTimeMs = Math.max(platformTimeMs ?? reported.platformTimeMs, reported.platformTimeMs);
+    // An action that already had these limits was left alone: nothing to record.
+    if (!reported.changed) continue;
     await guarded(`record the limits of ${action}`, () =>
       ports.store.appliedActions.record({ action, at, change: { kind: 'limits', memoryMB, cpu: setCpu, timeoutMs: null }, reason, tickId }),
     );

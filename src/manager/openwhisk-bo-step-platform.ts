@@ -75,7 +75,7 @@ export function openWhiskBoStepPlatform(platform: BoStepPlatformCalls): BoStepPl
     },
     async updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied> {
       const info = await platform.updateActionLimits(action, change.cpu === undefined ? { memoryMB: change.memoryMB } : { memoryMB: change.memoryMB, cpu: change.cpu });
-      return info.updatedMs === undefined ? {} : { platformTimeMs: info.updatedMs };
+      return info.updatedMs === undefined ? { changed: info.changed } : { platformTimeMs: info.updatedMs, changed: info.changed };
     },
   };
 }

@@ -49,6 +49,16 @@ export interface LimitsChange {
   timeoutMs?: number;
 }
 
+/** The action after a limits update. */
+export interface LimitsUpdated extends ActionInfo {
+  /**
+   * Whether an update was sent. False: the action already had the limits, it
+   * was left as it was (same revision, its warm containers still usable), and
+   * `updatedMs` is when it last changed.
+   */
+  readonly changed: boolean;
+}
+
 /** What a prewarm did. */
 export interface PrewarmReport {
   /** Warm-up invocations sent (all at once). */
@@ -270,8 +280,13 @@ export class OpenWhiskPlatform {
    * extension, CPU) limits; the other limits, code and parameters stay. On
    * stock OpenWhisk a CPU change is refused with a
    * {@link CpuLimitUnsupportedError}: CPU follows memory there.
+   *
+   * When the action already has those limits nothing is sent and `changed`
+   * is false: an update makes a new revision even when nothing in it
+   * changed, and OpenWhisk never reuses a warm container across revisions,
+   * so a same-limits update would start every process of the action again.
    */
-  async updateActionLimits(name: string, change: LimitsChange): Promise<ActionInfo> {
+  async updateActionLimits(name: string, change: LimitsChange): Promise<LimitsUpdated> {
     const entity = `action ${name}`;
     if (change.cpu !== undefined && this.options.cpuLimitExtension !== true) throw new CpuLimitUnsupportedError(entity, change.cpu);
     if (!Number.isInteger(change.memoryMB) || change.memoryMB <= 0) {
@@ -285,10 +300,12 @@ export class OpenWhiskPlatform {
       concurrency: current.limits.concurrency,
       ...(change.cpu === undefined ? {} : { cpu: change.cpu }),
     };
+    const same = current.limits.memoryMB === limits.memory && current.limits.timeoutMs === limits.timeout && (change.cpu === undefined || current.limits.cpu === change.cpu);
+    if (same) return { ...current, changed: false };
     const body = await this.call({ operation: 'update limits', entity, idempotent: true, timeoutMs: this.timeoutMs }, (c) =>
       this.client.updateActionLimits(name, limits, c),
     );
-    return parseAction(body, entity);
+    return { ...parseAction(body, entity), changed: true };
   }
 
   /**

@@ -86,6 +86,31 @@ describe('runBoStep with fake ports', () => {
     expect(state?.incumbent?.latencyMs).toBeLessThanOrEqual(model.qos.targetMs);
   }, 120_000);
 
+  it('changes and records only the stage actions whose limits differ: the first probe at the largest configuration and a replicate leave every action as it is', async () => {
+    const r = rig();
+    const first = acted(await r.tick(0));
+    expect(first.applied).toEqual([]);
+    expect(r.store.appliedDocs.docs.size).toBe(0);
+    // The pending probe's window opens when the actions last changed (the platform says nothing here: the tick's clock).
+    expect(r.store.stateDocs.get(`search-state:${model.name}`)?.doc.pending?.startedAt).toBe(new Date(T0 + 1000).toISOString());
+    let current = new Map(actions.map((a) => [a, { memoryMB: MAX.memoryMB, cpu: MAX.cpu }]));
+    let unchangedProbes = 0;
+    let records = 0;
+    for (let k = 1; k <= 6; k++) {
+      const s = acted(await r.tick(k));
+      if (s.decision.kind !== 'probe') continue;
+      const wanted = new Map(s.decision.limits.map((l, i) => [actions[i], { memoryMB: l.memoryMB, cpu: l.cpu }]));
+      const differing = actions.filter((a) => current.get(a)?.memoryMB !== wanted.get(a)?.memoryMB || current.get(a)?.cpu !== wanted.get(a)?.cpu);
+      expect(s.applied.map((x) => x.action)).toEqual(differing);
+      if (differing.length === 0) unchangedProbes++;
+      records += differing.length;
+      current = wanted;
+    }
+    // The tuner replicates (or verifies) a probed configuration at least once in six steps.
+    expect(unchangedProbes).toBeGreaterThan(0);
+    expect(r.store.appliedDocs.docs.size).toBe(records);
+  });
+
   it('the same tick fired twice changes nothing the second time: no second observation, no second limits update', async () => {
     const r = rig();
     await r.tick(0);

@@ -240,6 +240,24 @@ describe('OpenWhiskPlatform over a scripted client', () => {
     expect(updated.limits).toEqual({ timeoutMs: 60000, memoryMB: 1024, logsMB: 10, concurrency: 1, cpu: 0.5 });
   });
 
+  it('sends no update when the action already has the limits, so its revision and warm containers stay', async () => {
+    client.script('getAction', ok({ ...ACTION, limits: { ...ACTION.limits, cpu: 0.5 }, updated: 1_700_000_000_000 }));
+    const same = await make({ cpuLimitExtension: true }).updateActionLimits('aquatope/collector', { memoryMB: 256, cpu: 0.5 });
+    expect(client.calls.map((c) => c.method)).toEqual(['getAction']);
+    expect(same).toMatchObject({ changed: false, version: '0.0.3', updatedMs: 1_700_000_000_000, limits: { memoryMB: 256, cpu: 0.5 } });
+  });
+
+  it.each([
+    ['memory', { memoryMB: 512 }],
+    ['the time limit', { memoryMB: 256, timeoutMs: 30_000 }],
+    ['CPU', { memoryMB: 256, cpu: 1 }],
+  ])('sends an update when %s differs', async (_what, change) => {
+    client.script('getAction', ok({ ...ACTION, limits: { ...ACTION.limits, cpu: 0.5 } })).script('updateActionLimits', ok(ACTION));
+    const updated = await make({ cpuLimitExtension: true }).updateActionLimits('aquatope/collector', change);
+    expect(client.calls.map((c) => c.method)).toEqual(['getAction', 'updateActionLimits']);
+    expect(updated.changed).toBe(true);
+  });
+
   it.each([0, -128, 256.5])('rejects memoryMB %p before calling the platform', async (memoryMB) => {
     expect(await rejection(make().updateActionLimits('a', { memoryMB }))).toMatchObject({ kind: 'bad-request' });
     expect(client.calls).toEqual([]);
@@ -314,9 +332,13 @@ describe('OpenWhiskPlatform against the local OpenWhisk with the real client', (
   it('updates memory and, with the extension on both sides, CPU; the code and timeout stay', async () => {
     const ext = OpenWhiskPlatform.create({ apiHost: server.apiHost, apiKey: server.apiKey, cpuLimitExtension: true });
     const updated = await ext.updateActionLimits('aquatope/collector', { memoryMB: 512, cpu: 0.25 });
-    expect(updated).toMatchObject({ version: '0.0.2', limits: { memoryMB: 512, timeoutMs: 60000, cpu: 0.25 } });
+    expect(updated).toMatchObject({ changed: true, version: '0.0.2', limits: { memoryMB: 512, timeoutMs: 60000, cpu: 0.25 } });
     const back = await platform.getAction('aquatope/collector');
     expect(back.limits).toEqual({ timeoutMs: 60000, memoryMB: 512, logsMB: 10, concurrency: 1, cpu: 0.25 });
+    // The same limits again: no new revision.
+    const again = await ext.updateActionLimits('aquatope/collector', { memoryMB: 512, cpu: 0.25 });
+    expect(again).toMatchObject({ changed: false, version: '0.0.2', updatedMs: updated.updatedMs });
+    expect((await platform.getAction('aquatope/collector')).version).toBe('0.0.2');
   });
 
   it('prewarms with N concurrent warm-ups that a wrapped action answers without running main', async () => {

@@ -121,19 +121,25 @@ live('the live runtime', () => {
     expect([...functions]).toEqual(expect.arrayContaining([`/${ns}/social-network/compose-post`, `/${ns}/social-network/store-post`]));
   }, 120_000);
 
-  it('lets bo-step tune the real stages: a tick applies its first probe configuration to every stage action', async () => {
+  it('lets bo-step tune the real stages: a tick applies its first probe configuration, changing only the stage actions that lacked it', async () => {
+    const { platform } = runtime.handles;
+    const actions = WORKFLOW.stages.map((s) => `social-network/${s.name}`);
+    const before = await Promise.all(actions.map((a) => platform.getAction(a)));
     const fireTime = new Date().toISOString();
     const tick = await runtime.fire(BO_STEP_TRIGGER, { workflow: WORKFLOW.name, fireTime, definition: liveBoStepDefinition(WORKFLOW, LIVE_SPACE) });
     expect(tick.failure).toBeNull();
     const result = tick.results[0];
-    if (!isRecord(result) || !Array.isArray(result['applied'])) throw new Error(`bo-step answered ${JSON.stringify(result)}`);
-    expect(result['applied']).toHaveLength(4);
-    const { platform } = runtime.handles;
-    for (const a of result['applied']) {
-      if (!isRecord(a) || typeof a['action'] !== 'string') throw new Error(`applied ${JSON.stringify(a)}`);
-      const info = await platform.getAction(a['action']);
-      expect({ memoryMB: info.limits.memoryMB, cpu: info.limits.cpu }).toEqual({ memoryMB: a['memoryMB'], cpu: a['cpu'] });
+    if (!isRecord(result) || !Array.isArray(result['applied']) || !isRecord(result['decision']) || !Array.isArray(result['decision']['limits'])) {
+      throw new Error(`bo-step answered ${JSON.stringify(result)}`);
     }
+    // The first probe is the largest configuration; text-filter was moved off it above, the other stages still have it.
+    const wanted = result['decision']['limits'];
+    expect(wanted).toEqual(WORKFLOW.stages.map((s) => ({ stage: s.name, memoryMB: 1024, cpu: 2 })));
+    expect(result['applied']).toEqual([{ action: 'social-network/text-filter', memoryMB: 1024, cpu: 2 }]);
+    const after = await Promise.all(actions.map((a) => platform.getAction(a)));
+    for (const info of after) expect({ memoryMB: info.limits.memoryMB, cpu: info.limits.cpu }).toEqual({ memoryMB: 1024, cpu: 2 });
+    // Only text-filter got a new revision: the others keep their warm processes.
+    expect(after.map((a) => a.version)).toEqual(before.map((b, i) => (actions[i] === 'social-network/text-filter' ? expect.not.stringMatching(`^${b.version}$`) : b.version)));
   }, 120_000);
 
   it('shows a stage over its memory limit as out of memory in its activation record, which the manager reads as infeasible', async () => {

@@ -34,9 +34,11 @@ export class FakePlatform implements BoStepPlatform {
 
   async updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied> {
     this.log.push(`platform.updateLimits ${action}`);
-    if (!this.limits.has(action)) throw new Error(`no action ${action}`);
+    const before = this.limits.get(action);
+    if (before === undefined) throw new Error(`no action ${action}`);
+    const changed = before.memoryMB !== change.memoryMB || before.cpu !== change.cpu;
     this.limits.set(action, change);
-    return this.platformTimeMs === undefined ? {} : { platformTimeMs: this.platformTimeMs };
+    return this.platformTimeMs === undefined ? { changed } : { platformTimeMs: this.platformTimeMs, changed };
   }
 
   /** The platform time limit changes report (default: none, so the tick's wall clock is used). */
