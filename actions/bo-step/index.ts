@@ -9,7 +9,7 @@
  * (`{index, count}`, echoed in the answer), `definition` (DAG, prices, search
  * space and action names: see `src/manager/managed-workflow.ts`), and the
  * config params of `loadConfig` (`couchdbUrl`, `dbPrefix`, `cpuLimitExtension`,
- * `leaseMs`, ...; env vars `COUCHDB_URL`, `__OW_API_HOST`, ... otherwise).
+ * `leaseMs`, `handoverMaxContainers`, ...; env vars `COUCHDB_URL`, `__OW_API_HOST`, ... otherwise).
  *
  * Answers the tick's summary, or `{ error: { code, message } }` with code
  * `invalid-param` (the message names the param and the value),
@@ -55,7 +55,7 @@ export async function main(params: Record<string, unknown>): Promise<BoStepActio
     const summary = await runBoStep(
       { workflow: input.workflow, fireTime, claimant: process.env.__OW_ACTIVATION_ID ?? 'bo-step', ...(input.definition === undefined ? {} : { definition: input.definition }) },
       { store, platform: openWhiskBoStepPlatform(platform), method, wallClock: { nowEpochMs: () => Date.now() } },
-      { leaseMs: config.leaseMs, cpuLimitExtension: config.cpuLimitExtension },
+      { leaseMs: config.leaseMs, cpuLimitExtension: config.cpuLimitExtension, handoverMaxContainers: config.handoverMaxContainers },
     );
     return { ...summary, shard: input.shard ?? null, fireTimeSource };
   } catch (error) {

@@ -17,6 +17,7 @@
  * | method | `method` | none | {@link DEFAULT_METHOD} |
  * | probeWindowMs | `probeWindowMs` | none | {@link DEFAULT_PROBE_WINDOW_MS} |
  * | leaseMs | `leaseMs` | none | {@link DEFAULT_LEASE_MS} |
+ * | handoverMaxContainers | `handoverMaxContainers` | none | {@link DEFAULT_HANDOVER_MAX_CONTAINERS} |
  * | storeTimeoutMs | `storeTimeoutMs` | none | {@link DEFAULT_STORE_TIMEOUT_MS} |
  * | riskLevel | `riskLevel` | `AQUATOPE_RISK_LEVEL` | {@link DEFAULT_RISK_LEVEL} |
  * | headroomRiskLevel | `headroomRiskLevel` | `AQUATOPE_HEADROOM_RISK_LEVEL` | none: riskLevel |
@@ -75,6 +76,8 @@ export interface AquatopeConfig {
   readonly probeWindowMs: number;
   /** How long a claimed tick stays claimed before another activation may take over an unfinished one, ms. */
   readonly leaseMs: number;
+  /** Most warm-ups `bo-step` sends to a stage action whose limits it changed (its warm handover; 0: none). */
+  readonly handoverMaxContainers: number;
   /** Client-side deadline of one CouchDB call, ms. */
   readonly storeTimeoutMs: number;
   /**
@@ -153,6 +156,8 @@ export const DEFAULT_METHOD: MethodName = 'aquatope';
 export const DEFAULT_PROBE_WINDOW_MS = 300_000;
 /** Default tick lease, ms (2 minutes: longer than a `bo-step` activation may run). */
 export const DEFAULT_LEASE_MS = 120_000;
+/** Default most warm-ups of `bo-step`'s warm handover per changed stage action. */
+export const DEFAULT_HANDOVER_MAX_CONTAINERS = 4;
 /** Default client-side deadline of one CouchDB call, ms. */
 export const DEFAULT_STORE_TIMEOUT_MS = 10_000;
 
@@ -349,6 +354,7 @@ const SETTINGS: { readonly [K in keyof AquatopeConfig]: Setting<AquatopeConfig[K
   method: { param: 'method', parse: method, fallback: DEFAULT_METHOD },
   probeWindowMs: { param: 'probeWindowMs', parse: positiveMs, fallback: DEFAULT_PROBE_WINDOW_MS },
   leaseMs: { param: 'leaseMs', parse: positiveMs, fallback: DEFAULT_LEASE_MS },
+  handoverMaxContainers: { param: 'handoverMaxContainers', parse: integerAtLeast(0, 'containers'), fallback: DEFAULT_HANDOVER_MAX_CONTAINERS },
   storeTimeoutMs: { param: 'storeTimeoutMs', parse: positiveMs, fallback: DEFAULT_STORE_TIMEOUT_MS },
   riskLevel: { param: 'riskLevel', env: 'AQUATOPE_RISK_LEVEL', parse: probability, fallback: DEFAULT_RISK_LEVEL },
   headroomRiskLevel: { param: 'headroomRiskLevel', env: 'AQUATOPE_HEADROOM_RISK_LEVEL', parse: probability, fallback: undefined },
@@ -408,6 +414,7 @@ export function loadConfig(params: Record<string, unknown>, env: Readonly<Record
     method: resolve(SETTINGS.method, params, env),
     probeWindowMs: resolve(SETTINGS.probeWindowMs, params, env),
     leaseMs: resolve(SETTINGS.leaseMs, params, env),
+    handoverMaxContainers: resolve(SETTINGS.handoverMaxContainers, params, env),
     storeTimeoutMs: resolve(SETTINGS.storeTimeoutMs, params, env),
     riskLevel: resolve(SETTINGS.riskLevel, params, env),
     headroomRiskLevel: resolve(SETTINGS.headroomRiskLevel, params, env),

@@ -70,6 +70,16 @@ export interface BoStepPlatform {
   stageActivations(action: string, window: ActivationWindow): Promise<StageActivation[]>;
   /** Sets the action's limits, leaving an action that already has them as it is. */
   updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied>;
+  /** Sends `count` warm-up invocations to the action at once, so up to `count` of its processes are started or kept warm. */
+  prewarm(action: string, count: number): Promise<WarmupOutcome>;
+}
+
+/** What the warm-ups of {@link BoStepPlatform.prewarm} did. */
+export interface WarmupOutcome {
+  /** Warm-ups the action answered as warm-ups. */
+  readonly warmed: number;
+  /** Why the others were not, one message each. */
+  readonly failures: readonly string[];
 }
 
 /** Wall-clock time for tick leases and probe start times (compared across processes, so not the monotonic Clock port). */

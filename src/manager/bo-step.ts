@@ -28,7 +28,13 @@
  *    re-reading on a 409. Done: apply the method's recommendation the same way,
  *    store it as the workflow's configuration (`source: 'search'`) and mark the
  *    search converged (stopped when there is nothing to recommend).
- * 6. Complete the tick with a compact summary.
+ * 6. Warm handover: each stage action whose limits changed gets warm-up
+ *    invocations (as many as its most concurrent runs in the window just
+ *    collected, at most `handoverMaxContainers`), so the traffic of the new
+ *    probe finds processes at the new limits instead of starting them cold
+ *    (OpenWhisk never reuses a container across an action's revisions).
+ *    Failures are reported in the summary, not thrown.
+ * 7. Complete the tick with a compact summary.
  *
  * Every failure is a {@link BoStepError}. A store outage mid-tick leaves what
  * was stored (observations first of all) intact, and the tick claimed until
@@ -51,6 +57,7 @@ import type { WorkflowConfig } from '../workflow/workflow-types';
 import { BoStepError, guarded, toBoStepError } from './bo-step-error';
 import type { BoStepPorts } from './bo-step-ports';
 import { buildManagedWorkflow, fromStageLimits, toStageLimits, type ManagedWorkflow, type WorkflowDefinitionInput } from './managed-workflow';
+import { peakConcurrency } from './peak-concurrency';
 import { assembleProbeWindow } from './probe-window';
 import { probeHistory } from './probe-history';
 
@@ -72,6 +79,24 @@ export interface BoStepOptions {
   readonly leaseMs: number;
   /** The cluster has the CPU-limit extension. */
   readonly cpuLimitExtension: boolean;
+  /**
+   * Warm handover: after a stage action's limits change (its new revision has
+   * no process), send it as many warm-up invocations at once as its most
+   * concurrent runs in the window just collected (1 without a window), at
+   * most this many; 0 turns the handover off. A non-negative integer.
+   */
+  readonly handoverMaxContainers: number;
+}
+
+/** What the warm handover did for one stage action. */
+export interface HandoverPrewarm {
+  readonly action: string;
+  /** Warm-ups sent. */
+  readonly containers: number;
+  /** Warm-ups the action answered as warm-ups. */
+  readonly warmed: number;
+  /** Why the others were not (an error or an unexpected answer each). */
+  readonly failures: readonly string[];
 }
 
 /** One action's limits as applied. */
@@ -123,6 +148,8 @@ export interface BoStepActed {
   readonly decision: BoStepDecision;
   /** The stage actions whose limits changed (those that already had theirs are left out). */
   readonly applied: readonly AppliedLimits[];
+  /** The warm handover to the changed actions' new revisions (empty when nothing changed or it is off). */
+  readonly handover: readonly HandoverPrewarm[];
   /** Set without the CPU-limit extension: CPU was not set. */
   readonly cpuNote: string | null;
   /** Rounds of the search state write (more than 1 after 409s). */
@@ -191,13 +218,15 @@ export async function runBoStep(input: BoStepInput, ports: BoStepPorts, options:
   let observation: ObservationSummary | null = null;
   let observations = await guarded('read the observations', () => store.observations.forWorkflow(name));
   const pending = state?.doc.pending ?? null;
+  /** Each stage action's most concurrent runs in the collected window. */
+  const windowPeaks = new Map<string, number>();
   if (pending !== null) {
-    const collected = await collectWindow(managed, pending.config, pending.startedAt, fireTime, observations, ports);
+    const collected = await collectWindow(managed, pending.config, pending.startedAt, fireTime, observations, ports, windowPeaks);
     if (collected === undefined) {
       const cpuNote = managed.cpuFollowsMemory ? CPU_FOLLOWS_MEMORY_NOTE : null;
       const decision: BoStepDecision = { kind: 'waiting', why: 'no finished invocation in the probe window yet' };
       const tick = await complete('waiting: empty probe window');
-      return { workflow: name, fireTime, method: method.name, step: observations.length, skippedObservations: 0, observation, decision, applied: [], cpuNote, stateWriteAttempts: 0, tick };
+      return { workflow: name, fireTime, method: method.name, step: observations.length, skippedObservations: 0, observation, decision, applied: [], handover: [], cpuNote, stateWriteAttempts: 0, tick };
     }
     observation = collected;
     observations = await guarded('read the observations', () => store.observations.forWorkflow(name));
@@ -256,8 +285,10 @@ export async function runBoStep(input: BoStepInput, ports: BoStepPorts, options:
     (current) => next(current, startedAt),
   );
 
+  const handover = await warmHandover(applied, windowPeaks, options.handoverMaxContainers, ports);
+
   const cpuNote = managed.cpuFollowsMemory && applied.length > 0 ? CPU_FOLLOWS_MEMORY_NOTE : null;
-  const summary = { workflow: name, fireTime, method: method.name, step, skippedObservations: history.skipped, observation, decision, applied, cpuNote, stateWriteAttempts: attempts };
+  const summary = { workflow: name, fireTime, method: method.name, step, skippedObservations: history.skipped, observation, decision, applied, handover, cpuNote, stateWriteAttempts: attempts };
   const tick = await complete(JSON.stringify({ step, decision: decision.kind, observation: observation?.outcome ?? null }));
   return { ...summary, tick };
 }
@@ -270,6 +301,7 @@ async function collectWindow(
   fireTime: string,
   observations: readonly Observation[],
   ports: BoStepPorts,
+  peaks: Map<string, number>,
 ): Promise<ObservationSummary | undefined> {
   const name = managed.workflow.name;
   const config = fromStageLimits(managed, limits);
@@ -285,7 +317,9 @@ async function collectWindow(
   const window = { sinceMs, uptoMs: epochMsOf(fireTime) };
   const activations = [];
   for (const action of managed.actions) {
-    activations.push(await guarded(`list the activations of ${action}`, () => ports.platform.stageActivations(action, window)));
+    const listed = await guarded(`list the activations of ${action}`, () => ports.platform.stageActivations(action, window));
+    activations.push(listed);
+    peaks.set(action, peakConcurrency(listed));
   }
   const assembled = assembleProbeWindow(managed.workflow, config, activations);
   if (assembled.invocations === 0) return undefined;
@@ -344,6 +378,26 @@ async function applyLimits(
     out.push({ action, memoryMB, cpu: setCpu });
   }
   return { applied: out, platformTimeMs };
+}
+
+/**
+ * The warm handover: each changed action gets min(`max`, its window peak, or
+ * 1 without one) warm-up invocations, all actions at once. After the state
+ * write, so a failure here loses nothing: it is reported, never thrown.
+ */
+async function warmHandover(applied: readonly AppliedLimits[], peaks: ReadonlyMap<string, number>, max: number, ports: BoStepPorts): Promise<HandoverPrewarm[]> {
+  if (max === 0) return [];
+  return Promise.all(
+    applied.map(async ({ action }): Promise<HandoverPrewarm> => {
+      const containers = Math.min(max, Math.max(1, peaks.get(action) ?? 1));
+      try {
+        const report = await ports.platform.prewarm(action, containers);
+        return { action, containers, warmed: report.warmed, failures: report.failures };
+      } catch (error) {
+        return { action, containers, warmed: 0, failures: [error instanceof Error ? error.message : String(error)] };
+      }
+    }),
+  );
 }
 
 /** The incumbent the search state shows: the recommendation with its observed mean cost and latency percentile. */

@@ -17,10 +17,10 @@
 import type { ActivationInfo } from '../platform/platform-records';
 import { isWarmupReply } from '../platform/managed-action';
 import type { OpenWhiskPlatform } from '../platform/openwhisk';
-import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange } from './bo-step-ports';
+import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange, WarmupOutcome } from './bo-step-ports';
 
 /** The platform calls the port needs (an {@link OpenWhiskPlatform} has them). */
-export type BoStepPlatformCalls = Pick<OpenWhiskPlatform, 'listActivationsSince' | 'updateActionLimits'>;
+export type BoStepPlatformCalls = Pick<OpenWhiskPlatform, 'listActivationsSince' | 'updateActionLimits' | 'prewarm'>;
 
 function errorText(result: unknown): string {
   if (typeof result === 'object' && result !== null && 'error' in result) {
@@ -76,6 +76,10 @@ export function openWhiskBoStepPlatform(platform: BoStepPlatformCalls): BoStepPl
     async updateLimits(action: string, change: StageLimitsChange): Promise<LimitsApplied> {
       const info = await platform.updateActionLimits(action, change.cpu === undefined ? { memoryMB: change.memoryMB } : { memoryMB: change.memoryMB, cpu: change.cpu });
       return info.updatedMs === undefined ? { changed: info.changed } : { platformTimeMs: info.updatedMs, changed: info.changed };
+    },
+    async prewarm(action: string, count: number): Promise<WarmupOutcome> {
+      const report = await platform.prewarm(action, count);
+      return { warmed: report.warmed, failures: report.failures };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { ConfigError } from '../../src/config/config-error';
 import {
   DEFAULT_COLLECTOR_FIRST_MINUTES, DEFAULT_COLLECTOR_LOOKBACK_MINUTES, DEFAULT_COLLECTOR_MAX_MINUTES, DEFAULT_CPU_LIMIT_EXTENSION, DEFAULT_DB_PREFIX,
-  DEFAULT_FORECAST_CONTEXT_MINUTES, DEFAULT_LEASE_MS, DEFAULT_MANAGER_PACKAGE, DEFAULT_MEMORY_MB, DEFAULT_METHOD, DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
+  DEFAULT_FORECAST_CONTEXT_MINUTES, DEFAULT_HANDOVER_MAX_CONTAINERS, DEFAULT_LEASE_MS, DEFAULT_MANAGER_PACKAGE, DEFAULT_MEMORY_MB, DEFAULT_METHOD, DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
   DEFAULT_PREWARM_ADMIN_TIMEOUT_MS, DEFAULT_PREWARM_KIND, DEFAULT_PREWARM_MODE, DEFAULT_PROBE_WINDOW_MS, DEFAULT_RISK_LEVEL, DEFAULT_STORE_TIMEOUT_MS, loadConfig,
 } from '../../src/config/load-config';
 
@@ -10,7 +10,7 @@ describe('loadConfig', () => {
     expect(loadConfig({}, {})).toEqual({
       apiHost: undefined, apiKey: undefined, namespace: undefined, couchDbUrl: undefined,
       dbPrefix: DEFAULT_DB_PREFIX, cpuLimitExtension: DEFAULT_CPU_LIMIT_EXTENSION, method: DEFAULT_METHOD,
-      probeWindowMs: DEFAULT_PROBE_WINDOW_MS, leaseMs: DEFAULT_LEASE_MS, storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
+      probeWindowMs: DEFAULT_PROBE_WINDOW_MS, leaseMs: DEFAULT_LEASE_MS, handoverMaxContainers: DEFAULT_HANDOVER_MAX_CONTAINERS, storeTimeoutMs: DEFAULT_STORE_TIMEOUT_MS,
       riskLevel: DEFAULT_RISK_LEVEL, headroomRiskLevel: undefined, coldStartWorthGBs: undefined, managerPackage: DEFAULT_MANAGER_PACKAGE, collectorFirstMinutes: DEFAULT_COLLECTOR_FIRST_MINUTES,
       collectorLookbackMinutes: DEFAULT_COLLECTOR_LOOKBACK_MINUTES, collectorMaxMinutes: DEFAULT_COLLECTOR_MAX_MINUTES,
       forecastContextMinutes: DEFAULT_FORECAST_CONTEXT_MINUTES, platformKeepAliveMinutes: DEFAULT_PLATFORM_KEEP_ALIVE_MINUTES,
@@ -117,6 +117,8 @@ describe('loadConfig', () => {
     [{ leaseMs: 1.5 }, {}, 'param leaseMs: expected a positive integer (ms), found 1.5'],
     [{ leaseMs: '2 minutes' }, {}, 'param leaseMs: expected a positive integer (ms), found "2 minutes"'],
     [{ storeTimeoutMs: -1 }, {}, 'param storeTimeoutMs: expected a positive integer (ms), found -1'],
+    [{ handoverMaxContainers: -1 }, {}, 'param handoverMaxContainers: expected an integer >= 0 (containers), found -1'],
+    [{ handoverMaxContainers: 'all' }, {}, 'param handoverMaxContainers: expected an integer >= 0 (containers), found "all"'],
     [{ riskLevel: 1 }, {}, 'param riskLevel: expected a number strictly between 0 and 1, found 1'],
     [{ riskLevel: 'high' }, {}, 'param riskLevel: expected a number strictly between 0 and 1, found "high"'],
     [{}, { AQUATOPE_RISK_LEVEL: '0' }, 'env AQUATOPE_RISK_LEVEL: expected a number strictly between 0 and 1, found "0"'],

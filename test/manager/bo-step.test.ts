@@ -17,7 +17,7 @@ const definition: WorkflowDefinitionInput = {
   overheadMs: model.overheadMs,
 };
 const MAX = { memoryMB: 3008, cpu: 2 };
-const options: BoStepOptions = { leaseMs: 60_000, cpuLimitExtension: true };
+const options: BoStepOptions = { leaseMs: 60_000, cpuLimitExtension: true, handoverMaxContainers: 4 };
 const T0 = Date.parse('2024-05-01T10:00:00.000Z');
 const WINDOW_MS = 300_000;
 const fireTime = (k: number): string => new Date(T0 + k * WINDOW_MS).toISOString();
@@ -109,6 +109,48 @@ describe('runBoStep with fake ports', () => {
     // The tuner replicates (or verifies) a probed configuration at least once in six steps.
     expect(unchangedProbes).toBeGreaterThan(0);
     expect(r.store.appliedDocs.docs.size).toBe(records);
+  });
+
+  it.each([
+    [4, 3],
+    [2, 2],
+  ])('hands each changed stage action over warm (at most %p warm-ups): %p, its most concurrent runs in the window; none to unchanged ones or without changes', async (max, expected) => {
+    const r = rig();
+    const opts = { ...options, handoverMaxContainers: max };
+    const first = acted(await runBoStep({ workflow: model.name, fireTime: fireTime(0), claimant: 'a', definition }, r.ports, opts));
+    // The first probe is the largest configuration, which every action has: nothing changed, nothing to hand over.
+    expect(first.applied).toEqual([]);
+    expect(first.handover).toEqual([]);
+    r.platform.traffic(T0 + 2000, 6, 1000, new SeededRng(5));
+    // Three overlapping runs of every stage action late in the window: each action's peak is 3.
+    for (const a of actions) for (let j = 0; j < 3; j++) r.platform.activations.get(a)?.push({ activationId: `burst-${a}-${j}`, startMs: T0 + 200_000 + j, durationMs: 500, success: true, outOfMemory: false });
+    r.now = T0 + WINDOW_MS + 1000;
+    const second = acted(await runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'b', definition }, r.ports, opts));
+    expect(second.decision.kind).toBe('probe');
+    expect(second.applied.length).toBeGreaterThan(0);
+    expect(second.handover).toEqual(second.applied.map((x) => ({ action: x.action, containers: expected, warmed: expected, failures: [] })));
+    expect(r.platform.warmups).toEqual(second.applied.map((x) => ({ action: x.action, count: expected })));
+    // The warm-ups go out after the search state is written.
+    expect(r.log.lastIndexOf('searchStates.replace')).toBeLessThan(r.log.findIndex((l) => l.startsWith('platform.prewarm')));
+  });
+
+  it('reports a failed handover in the summary without failing the tick, and sends no warm-up at handoverMaxContainers 0', async () => {
+    const r = rig();
+    await r.tick(0);
+    r.platform.prewarmError = new Error('platform down');
+    const s = acted(await r.tick(1));
+    expect(s.applied.length).toBeGreaterThan(0);
+    expect(s.handover).toEqual(s.applied.map((x) => ({ action: x.action, containers: 1, warmed: 0, failures: ['platform down'] })));
+    expect(r.store.stateDocs.get(`search-state:${model.name}`)?.doc.iteration).toBe(2);
+
+    const off = rig();
+    await runBoStep({ workflow: model.name, fireTime: fireTime(0), claimant: 'a', definition }, off.ports, { ...options, handoverMaxContainers: 0 });
+    off.platform.traffic(T0 + 2000, 6, 1000, new SeededRng(5));
+    off.now = T0 + WINDOW_MS + 1000;
+    const quiet = acted(await runBoStep({ workflow: model.name, fireTime: fireTime(1), claimant: 'b', definition }, off.ports, { ...options, handoverMaxContainers: 0 }));
+    expect(quiet.applied.length).toBeGreaterThan(0);
+    expect(quiet.handover).toEqual([]);
+    expect(off.log.some((l) => l.startsWith('platform.prewarm'))).toBe(false);
   });
 
   it('the same tick fired twice changes nothing the second time: no second observation, no second limits update', async () => {

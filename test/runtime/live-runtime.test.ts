@@ -140,6 +140,12 @@ live('the live runtime', () => {
     for (const info of after) expect({ memoryMB: info.limits.memoryMB, cpu: info.limits.cpu }).toEqual({ memoryMB: 1024, cpu: 2 });
     // Only text-filter got a new revision: the others keep their warm processes.
     expect(after.map((a) => a.version)).toEqual(before.map((b, i) => (actions[i] === 'social-network/text-filter' ? expect.not.stringMatching(`^${b.version}$`) : b.version)));
+    // Its new revision was handed over warm: one warm-up (no window yet), answered by a new process at the new limits.
+    expect(result['handover']).toEqual([{ action: 'social-network/text-filter', containers: 1, warmed: 1, failures: [] }]);
+    const warmups = await platform.listActivationsSince(Date.parse(fireTime) - 60_000, { name: 'social-network/text-filter', docs: true });
+    const handedOver = warmups.filter((a) => isRecord(a.response?.result) && a.response?.result['warmed'] === true && recordLimits(a)?.memoryMB === 1024 && recordLimits(a)?.cpu === 2);
+    expect(handedOver).toHaveLength(1);
+    expect(handedOver[0].initTimeMs).toEqual(expect.any(Number));
   }, 120_000);
 
   it('shows a stage over its memory limit as out of memory in its activation record, which the manager reads as infeasible', async () => {

@@ -4,7 +4,7 @@
  * modelled workflow (`runStage`), so a probe window holds realistic activations.
  */
 import type { Rng } from '../../../src/core/rng';
-import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange } from '../../../src/manager/bo-step-ports';
+import type { ActivationWindow, BoStepPlatform, LimitsApplied, StageActivation, StageLimitsChange, WarmupOutcome } from '../../../src/manager/bo-step-ports';
 import { cpuOfMemory } from '../../../src/manager/managed-workflow';
 import type { Workflow } from '../../../src/workflow/workflow-types';
 
@@ -39,6 +39,19 @@ export class FakePlatform implements BoStepPlatform {
     const changed = before.memoryMB !== change.memoryMB || before.cpu !== change.cpu;
     this.limits.set(action, change);
     return this.platformTimeMs === undefined ? { changed } : { platformTimeMs: this.platformTimeMs, changed };
+  }
+
+  /** Warm-ups sent, per action, in order. */
+  readonly warmups: { action: string; count: number }[] = [];
+
+  /** When set, prewarm rejects with this error. */
+  prewarmError: Error | undefined = undefined;
+
+  async prewarm(action: string, count: number): Promise<WarmupOutcome> {
+    this.log.push(`platform.prewarm ${action} ${count}`);
+    if (this.prewarmError !== undefined) throw this.prewarmError;
+    this.warmups.push({ action, count });
+    return { warmed: count, failures: [] };
   }
 
   /** The platform time limit changes report (default: none, so the tick's wall clock is used). */
