@@ -53,7 +53,9 @@ export const LIVE_OPTIONS_HELP = `start --live options (the real workflows, for 
   --pacing S          seconds between one user's requests (default ${LIVE_DEFAULTS.pacingS})
   --probe-window S    bo-step's probe window, seconds (default ${LIVE_DEFAULTS.probeWindowS})
   --qos LEVEL         the workflows' targets: tight, medium or loose (1.2, 1.6, 2.5 x the p95 at the
-                      largest configurations of benchmark/profiles/<workflow>.json; default ${LIVE_DEFAULTS.qos})
+                      largest configurations of benchmark/profiles/<workflow>.json), or a number: that
+                      many times it (e.g. 4, where a shared machine is slower than the profiles;
+                      default ${LIVE_DEFAULTS.qos})
   --no-compare        skip the baseline run (openwhisk-default + max-resources)
   --seed S            seed (default 1)
   --out DIR           where live.json and live.md go (default reports/live)
@@ -69,7 +71,8 @@ export interface LiveCommand {
   readonly maxUsers: number;
   readonly pacingS: number;
   readonly probeWindowMs: number;
-  readonly qos: QosLevel;
+  /** A level, or a factor of the p95 at the largest measured configurations. */
+  readonly qos: QosLevel | number;
   readonly compare: boolean;
   readonly seed: number;
   readonly out: string;
@@ -81,9 +84,11 @@ function positiveNumber(flag: string, text: string): number {
   return x;
 }
 
-function parseLevel(text: string): QosLevel {
+function parseLevel(text: string): QosLevel | number {
   if (text === 'tight' || text === 'medium' || text === 'loose') return text;
-  throw new UsageError(`--qos: expected tight, medium or loose, found ${JSON.stringify(text)}`);
+  const factor = Number(text);
+  if (text.trim() !== '' && Number.isFinite(factor) && factor > 0) return factor;
+  throw new UsageError(`--qos: expected tight, medium, loose or a factor > 0, found ${JSON.stringify(text)}`);
 }
 
 /** Parses `start --live`'s arguments (`--live` itself included). @throws UsageError naming the bad value */
@@ -147,8 +152,8 @@ export interface LiveWorld {
   readonly log: (line: string) => void;
   readonly probeWindowMs?: number;
   readonly seed?: number;
-  /** The workflows' QoS level (default medium: the profiles' own targets). */
-  readonly qos?: QosLevel;
+  /** The workflows' QoS level or factor (default medium: the profiles' own targets). */
+  readonly qos?: QosLevel | number;
 }
 
 /** The live runtime's options for the repository's manifests, bundles and committed profiles (without `managed`). */

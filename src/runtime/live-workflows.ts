@@ -34,11 +34,13 @@ export function profilePath(repo: string, workflow: WorkflowName): string {
 
 /**
  * The live workflows, targets (at `level`: tight, medium or loose, 1.2, 1.6
- * or 2.5 x the p95 at the largest measured configurations) and prices from
- * their committed profiles.
+ * or 2.5 x the p95 at the largest measured configurations, or that many
+ * times it when a number) and prices from their committed profiles.
  * @throws Error naming the missing profile and the command that writes it
  */
-export async function liveWorkflowsFromProfiles(repo: string, names: readonly WorkflowName[], level: QosLevel = 'medium'): Promise<LiveWorkflow[]> {
+export async function liveWorkflowsFromProfiles(repo: string, names: readonly WorkflowName[], level: QosLevel | number = 'medium'): Promise<LiveWorkflow[]> {
+  const factor = typeof level === 'number' ? level : QOS_FACTORS[level];
+  if (!(factor > 0) || !Number.isFinite(factor)) throw new RangeError(`QoS factor must be a finite number > 0, got ${factor}`);
   const out: LiveWorkflow[] = [];
   for (const name of names) {
     const path = profilePath(repo, name);
@@ -49,7 +51,7 @@ export async function liveWorkflowsFromProfiles(repo: string, names: readonly Wo
       name,
       stages: real.stages.map((s) => ({ name: s.name, after: [...s.after] })),
       // The level's target by the modelled workflows' rule on the measured runs (medium: the profile's own).
-      qos: profileQosTarget(profile, QOS_PERCENTILE, QOS_FACTORS[level]),
+      qos: profileQosTarget(profile, QOS_PERCENTILE, factor),
       prices: profile.prices,
       overheadMs: profile.overheadMs,
     });

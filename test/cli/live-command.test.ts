@@ -39,9 +39,22 @@ describe('parseLiveArgs', () => {
     ['a bad minute range', ['--minutes', '9:3'], /--minutes/],
     ['a bad function spec', ['--functions', 'top:0'], /--functions/],
     ['an unknown option', ['--run-time', '30'], /Unknown option '--run-time'/],
-    ['an unknown QoS level', ['--qos', 'strict'], /--qos: expected tight, medium or loose, found "strict"/],
+    ['an unknown QoS level', ['--qos', 'strict'], /--qos: expected tight, medium, loose or a factor > 0, found "strict"/],
+    ['a QoS factor of 0', ['--qos', '0'], /--qos: expected tight, medium, loose or a factor > 0, found "0"/],
+    ['a negative QoS factor', ['--qos=-2'], /--qos: expected tight, medium, loose or a factor > 0, found "-2"/],
+    ['an empty QoS factor', ['--qos', ' '], /--qos: expected tight, medium, loose or a factor > 0, found " "/],
   ])('rejects %s before anything starts', (_what, args, message) => {
     expect(() => parseLiveArgs(['--live', ...args])).toThrow(message);
+  });
+});
+
+describe('parseLiveArgs --qos', () => {
+  it.each([
+    ['tight', 'tight'],
+    ['4', 4],
+    ['1.75', 1.75],
+  ])('reads %s as %p', (text, qos) => {
+    expect(parseLiveArgs(['--live', '--qos', text]).qos).toBe(qos);
   });
 });
 
