@@ -54,8 +54,8 @@ export const LIVE_OPTIONS_HELP = `start --live options (the real workflows, for 
   --probe-window S    bo-step's probe window, seconds (default ${LIVE_DEFAULTS.probeWindowS})
   --qos LEVEL         the workflows' targets: tight, medium or loose (1.2, 1.6, 2.5 x the p95 at the
                       largest configurations of benchmark/profiles/<workflow>.json), or a number: that
-                      many times it (e.g. 4, where a shared machine is slower than the profiles;
-                      default ${LIVE_DEFAULTS.qos})
+                      many times it (e.g. 8, where a shared machine is slower than the profiles);
+                      default ${LIVE_DEFAULTS.qos}
   --no-compare        skip the baseline run (openwhisk-default + max-resources)
   --seed S            seed (default 1)
   --out DIR           where live.json and live.md go (default reports/live)
