@@ -3,6 +3,7 @@
  * processes it kept busy at its peak (OpenWhisk runs one activation per
  * container at the default concurrency of 1). Pure.
  */
+import { peakOverlap } from '../core/peak-overlap';
 import type { StageActivation } from './bo-step-ports';
 
 /**
@@ -11,17 +12,5 @@ import type { StageActivation } from './bo-step-ports';
  * overlap it (the container is free again). 0 for no activations.
  */
 export function peakConcurrency(activations: readonly Pick<StageActivation, 'startMs' | 'durationMs'>[]): number {
-  // Ends sort before starts at the same instant.
-  const events: [number, number][] = [];
-  for (const a of activations) {
-    events.push([a.startMs, 1], [a.startMs + Math.max(1, a.durationMs), -1]);
-  }
-  events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-  let running = 0;
-  let peak = 0;
-  for (const [, delta] of events) {
-    running += delta;
-    peak = Math.max(peak, running);
-  }
-  return peak;
+  return peakOverlap(activations.map((a): [number, number] => [a.startMs, a.startMs + Math.max(1, a.durationMs)]));
 }

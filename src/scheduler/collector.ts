@@ -35,6 +35,7 @@
  *    nothing twice.
  * 6. Complete the tick with a compact summary.
  */
+import { peakOverlap } from '../core/peak-overlap';
 import type { FunctionMinute, WorkflowMinute } from '../store/series-repository';
 import { epochMsOf } from '../store/time-keys';
 import type { CollectedActivation, CollectorPorts } from './collector-ports';
@@ -270,7 +271,7 @@ function functionMinutes(functions: ReadonlyMap<string, readonly Interval[]>, mi
     let durationSum = 0;
     let busyMs = 0;
     let memoryMB: number | undefined;
-    const events: [number, number][] = [];
+    const busy: [number, number][] = [];
     for (const a of list) {
       if (a.startMs >= endMs || a.endMs <= minuteMs) continue;
       if (a.startMs >= minuteMs) {
@@ -282,17 +283,11 @@ function functionMinutes(functions: ReadonlyMap<string, readonly Interval[]>, mi
       const s = Math.max(a.startMs, minuteMs);
       const e = Math.min(a.endMs, endMs);
       busyMs += e - s;
-      events.push([s, 1], [e, -1]);
+      busy.push([s, e]);
     }
-    if (events.length === 0) continue;
-    // Ends before starts at the same instant: back-to-back runs are not concurrent.
-    events.sort((x, y) => x[0] - y[0] || x[1] - y[1]);
-    let running = 0;
-    let peak = 0;
-    for (const [, delta] of events) {
-      running += delta;
-      if (running > peak) peak = running;
-    }
+    if (busy.length === 0) continue;
+    // Back-to-back runs are not concurrent.
+    const peak = peakOverlap(busy);
     out.push({
       function: name,
       invocations,
