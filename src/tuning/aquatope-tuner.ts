@@ -18,8 +18,11 @@
  *    stage at a time over every configuration of that stage, the others
  *    fixed, from the incumbent, the most feasible probe and the best of
  *    random candidates, until a sweep changes nothing.
+ *    When no configuration is in the safe set, replicate the most feasible
+ *    probe instead, until it has `maxInvocationsPerConfig` invocations.
  * 4. Stop when the best score is below `stopFraction` x the incumbent's cost
- *    (after `minProbes` distinct configurations), or at `maxProbes`.
+ *    (after `minProbes` distinct configurations), at `maxProbes`, or when
+ *    nothing is safe and every probe is at its most invocations.
  *
  * It starts at the largest configuration, which the targets are set to
  * allow. It deploys the probed configuration of lowest posterior mean cost
@@ -141,7 +144,16 @@ export function aquatopeTuner(options: Partial<AquatopeTunerOptions> = {}): Tuni
       // A probed configuration at its most invocations has nothing left to tell: never the answer.
       const saturated = new Set(state.observed.filter((x) => x.group.invocations >= o.maxInvocationsPerConfig).map((x) => x.choice.join(',')));
       const best = ascend(state, incumbent?.prediction.costMean, context.rng, o, saturated);
-      if (best === undefined) return { kind: 'done', why: 'no unsaturated configuration in the safe set' };
+      if (best === undefined) {
+        // Nothing is predicted safe: a few noisy runs at the start can look infeasible (or feasible with
+        // probability between 1 - undecided and 1 - safetyDelta, where neither rule above applies). Measure
+        // the most feasible probe again while it has room, rather than stop on that evidence.
+        const retry = mostFeasible(state, o.maxInvocationsPerConfig);
+        if (retry !== undefined) {
+          return { kind: 'probe', config: retry.group.config, invocations: o.replicateInvocations, why: `replicate: nothing predicted safe yet (most feasible probe ${retry.prediction.feasibility.toFixed(2)})` };
+        }
+        return { kind: 'done', why: 'no unsaturated configuration in the safe set' };
+      }
       if (incumbent !== undefined && state.groups.length >= o.minProbes && best.score < o.stopFraction * incumbent.prediction.costMean) {
         return { kind: 'done', why: `best score ${best.score.toExponential(2)} < ${o.stopFraction} x incumbent cost` };
       }
@@ -157,12 +169,7 @@ export function aquatopeTuner(options: Partial<AquatopeTunerOptions> = {}): Tuni
       const state = stateOf(history, context);
       const pick = deployable(state, o, o.verifiedInvocations);
       if (pick !== undefined) return pick.group.config;
-      let mostFeasible: StepState['observed'][number] | undefined;
-      for (const x of state.observed) {
-        if (x.group.failures > 0) continue;
-        if (mostFeasible === undefined || x.prediction.feasibility > mostFeasible.prediction.feasibility) mostFeasible = x;
-      }
-      return mostFeasible?.group.config;
+      return mostFeasible(state, Number.POSITIVE_INFINITY)?.group.config;
     },
   };
 }
@@ -197,6 +204,16 @@ function deployable(state: StepState, o: AquatopeTunerOptions, minInvocations: n
   for (const x of state.observed) {
     if (x.group.failures > 0 || x.group.invocations < minInvocations || x.prediction.feasibility < o.recommendFeasibility) continue;
     if (pick === undefined || x.prediction.costMean < pick.prediction.costMean) pick = x;
+  }
+  return pick;
+}
+
+/** The probed configuration with no failure and fewer than `belowInvocations` invocations that is likeliest to meet the target. */
+function mostFeasible(state: StepState, belowInvocations: number): StepState['observed'][number] | undefined {
+  let pick: StepState['observed'][number] | undefined;
+  for (const x of state.observed) {
+    if (x.group.failures > 0 || x.group.invocations >= belowInvocations) continue;
+    if (pick === undefined || x.prediction.feasibility > pick.prediction.feasibility) pick = x;
   }
   return pick;
 }

@@ -72,4 +72,15 @@ describe('aquatope tuner', () => {
     const keys = run.steps.map((s) => JSON.stringify(s.probe.config));
     expect(new Set(keys).size).toBeLessThan(keys.length); // some configuration was probed more than once
   });
+
+  it('measures the start again when nothing is predicted safe, and stops with it once it has its most invocations', () => {
+    // The same stage, but a target no configuration meets: at 2 cores the median is 400 + 800 / 1.5 = 933 ms > 900 ms.
+    const unmeetable = toyWorkflow([STAGE], SMALL_GRID, { percentile: 95, targetMs: 900 });
+    const run = runTuning(aquatopeTuner(), unmeetable, { seed: 2 });
+    // 6 at the start, then replicates of 3 up to the 15 a configuration may have: never a smaller configuration.
+    expect(run.steps.map((s) => s.probe.config)).toEqual(Array.from({ length: 4 }, () => [{ cpu: 2, memoryMB: 1024 }]));
+    expect(run.steps.map((s) => s.probe.invocations)).toEqual([6, 3, 3, 3]);
+    expect(run.stopReason).toBe('no unsaturated configuration in the safe set');
+    expect(run.final).toEqual([{ cpu: 2, memoryMB: 1024 }]);
+  });
 });
