@@ -28,6 +28,7 @@ import { OpenWhiskPlatform } from '../platform/openwhisk';
 import { startEmbeddedCouchDb, type EmbeddedCouchDb, type EmbeddedStorage } from '../store/embedded-couchdb';
 import { openStore, type Store } from '../store/store';
 import type { Axis, Prices, QosTarget, StageConfig, StageSpec } from '../workflow/workflow-types';
+import { lastBoStepDecision } from './bo-step-decision';
 import { BO_STEP_TRIGGER, MANAGER_PACKAGE, SCHEDULER_TRIGGER, type RuntimeAccess } from './local-runtime';
 import { startLiveOpenWhisk, type LiveOpenWhisk } from './live-openwhisk';
 import { ruleActivationIds, ruleResults } from './rule-results';
@@ -114,8 +115,8 @@ export interface LiveRunReport {
   readonly firstFailure: string | null;
   /** Each stage's limits at the end. */
   readonly finalLimits: Readonly<Record<string, Readonly<Record<string, StageConfig>>>>;
-  /** Per workflow: probe windows bo-step stored as observations, and its search's phase at the end (null: no search). */
-  readonly search: Readonly<Record<string, { readonly observations: number; readonly phase: string | null }>>;
+  /** Per workflow: probe windows bo-step stored as observations, its search's phase at the end (null: no search), and bo-step's last decision as "kind: why" (null: none yet). */
+  readonly search: Readonly<Record<string, { readonly observations: number; readonly phase: string | null; readonly lastDecision: string | null }>>;
 }
 
 /** The workflows' processes over the run. */
@@ -328,7 +329,8 @@ export class LiveRuntime {
   async report(): Promise<LiveRunReport> {
     const { platform, workflowInvoker, store } = this.live;
     const toMs = Date.now();
-    const search: Record<string, { observations: number; phase: string | null }> = {};
+    const search: Record<string, { observations: number; phase: string | null; lastDecision: string | null }> = {};
+    const boResults = this.ticks.filter((t) => t.trigger === BO_STEP_TRIGGER).flatMap((t) => t.results);
     const workflows: LiveWorkflowSummary[] = [];
     const finalLimits: Record<string, Record<string, StageConfig>> = {};
     for (const w of this.options.workflows) {
@@ -342,7 +344,11 @@ export class LiveRuntime {
       }
       // A composition's top-level record is the one without a cause (its conductor runs are recorded too).
       workflows.push(summariseLiveWorkflow(w.name, w.qos, w.prices, entry.filter(isTopLevel), stages, cpuOfMemory));
-      search[w.name] = { observations: (await store.observations.forWorkflow(w.name)).length, phase: (await store.searchStates.get(w.name))?.doc.phase ?? null };
+      search[w.name] = {
+        observations: (await store.observations.forWorkflow(w.name)).length,
+        phase: (await store.searchStates.get(w.name))?.doc.phase ?? null,
+        lastDecision: lastBoStepDecision(boResults, w.name),
+      };
     }
     const stats = workflowInvoker.stats();
     const scheduler = this.ticks.filter((t) => t.trigger === SCHEDULER_TRIGGER);

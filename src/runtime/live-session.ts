@@ -113,7 +113,8 @@ export function liveSessionMarkdown(r: LiveSessionReport): string {
   lines.push('');
   for (const [wf, stages] of Object.entries(r.managed.report.finalLimits)) {
     const search = r.managed.report.search[wf];
-    const tuned = search === undefined ? '' : ` (${search.observations} probe windows observed, search ${search.phase ?? 'not started'})`;
+    const last = search === undefined || search.lastDecision === null ? '' : `; last decision: ${search.lastDecision}`;
+    const tuned = search === undefined ? '' : ` (${search.observations} probe windows observed, search ${search.phase ?? 'not started'}${last})`;
     lines.push(`- ${wf}${tuned}: ${Object.entries(stages).map(([s, c]) => `${s} ${c.memoryMB} MB / ${Number(c.cpu.toFixed(2))} cores`).join(', ')}`);
   }
   if (r.managed.report.firstFailure !== null) lines.push(`\nFirst failed tick: ${r.managed.report.firstFailure}`);

@@ -172,6 +172,8 @@ live('the live runtime', () => {
     expect(report.schedulerTicks).toBe(1);
     expect(report.boStepTicks).toBe(1);
     expect(report.search['social-network'].phase).not.toBeNull();
+    // The one bo-step tick started the search at the largest configuration: the report says so.
+    expect(report.search['social-network'].lastDecision).toBe('probe: start at the largest configuration');
   }, 60_000);
 
   it('stops every process and cgroup it started', async () => {

@@ -24,7 +24,7 @@ function run(managed: boolean, limitsEnforced: boolean, over: number): LiveSessi
       failedBoStepTicks: 0,
       firstFailure: null,
       finalLimits: { 'social-network': { 'compose-post': { memoryMB: 256, cpu: 0.5 } } },
-      search: { 'social-network': { observations: 4, phase: 'exploring' } },
+      search: { 'social-network': { observations: 4, phase: 'exploring', lastDecision: managed ? 'probe: verify the next deployment' : null } },
     },
   };
 }
@@ -40,7 +40,7 @@ describe('liveSessionMarkdown', () => {
     expect(md).toContain('| run | processes started | by a warm-up | first | changed | busy | expired | evicted | failed |');
     expect(md).toContain('| aquatope | 5 | 2 | 1 | 3 | 1 | 0 | 0 | 0 |');
     expect(md).toContain('| openwhisk-default + max-resources | 5 | 0 | 1 | 0 | 2 | 1 | 1 | 0 |');
-    expect(md).toContain('- social-network (4 probe windows observed, search exploring): compose-post 256 MB / 0.5 cores');
+    expect(md).toContain('- social-network (4 probe windows observed, search exploring; last decision: probe: verify the next deployment): compose-post 256 MB / 0.5 cores');
   });
 
   it('marks the numbers UNLIMITED when either run had no cgroups', () => {
