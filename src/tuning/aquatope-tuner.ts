@@ -7,9 +7,12 @@
  *    so far and compose them ({@link WorkflowPredictor}).
  * 2. Replicate: when the last probed configuration's probability of meeting
  *    the target is still undecided (between {@link DEFAULTS}.undecided and 1
- *    minus it) and it has had fewer than `maxInvocationsPerConfig`
- *    invocations, probe it again: the percentile's interval narrows with the
- *    replicas (the stage noise of that point is divided by its run count).
+ *    minus it), it has had fewer than `maxInvocationsPerConfig` invocations
+ *    and it is predicted cheaper than the configuration that would be
+ *    deployed now (or nothing would be), probe it again: the percentile's
+ *    interval narrows with the replicas (the stage noise of that point is
+ *    divided by its run count). A dearer one could not change the
+ *    deployment, so its answer is not worth the invocations.
  * 3. Otherwise maximise the constrained expected improvement
  *    EI(cost; incumbent) x P(feasible), the incumbent the lowest posterior
  *    mean cost among probed configurations more likely feasible than not, over
@@ -129,14 +132,17 @@ export function aquatopeTuner(options: Partial<AquatopeTunerOptions> = {}): Tuni
       const state = stateOf(history, context);
       const lastKey = configKey(history[history.length - 1].config);
       const lastObserved = state.observed.find((x) => x.group.key === lastKey);
+      // The configuration that would be deployed next (feasible enough, by the models).
+      const candidate = deployable(state, o, 0);
       if (lastObserved !== undefined) {
         const f = lastObserved.prediction.feasibility;
-        if (f > o.undecided && f < 1 - o.undecided && lastObserved.group.invocations < o.maxInvocationsPerConfig && lastObserved.group.failures === 0) {
+        // Replicating settles whether it could be deployed instead: worth it only if it is predicted cheaper than the candidate.
+        const couldReplace = candidate === undefined || candidate === lastObserved || lastObserved.prediction.costMean < candidate.prediction.costMean;
+        if (couldReplace && f > o.undecided && f < 1 - o.undecided && lastObserved.group.invocations < o.maxInvocationsPerConfig && lastObserved.group.failures === 0) {
           return { kind: 'probe', config: lastObserved.group.config, invocations: o.replicateInvocations, why: `replicate: feasibility ${f.toFixed(2)} undecided` };
         }
       }
-      // Verify before deploying: the configuration that would be deployed next gets invocations of its own first.
-      const candidate = deployable(state, o, 0);
+      // Verify before deploying: the candidate gets invocations of its own first.
       if (candidate !== undefined && candidate.group.invocations < o.verifiedInvocations) {
         return { kind: 'probe', config: candidate.group.config, invocations: Math.min(o.replicateInvocations, o.verifiedInvocations - candidate.group.invocations), why: 'verify the next deployment' };
       }

@@ -83,4 +83,24 @@ describe('aquatope tuner', () => {
     expect(run.stopReason).toBe('no unsaturated configuration in the safe set');
     expect(run.final).toEqual([{ cpu: 2, memoryMB: 1024 }]);
   });
+
+  it('replicates an undecided probe only when it is cheaper than the configuration it would replace', () => {
+    const context: TuningContext = { workflow: problem, space: workflowSearchSpace(problem), rng: new SeededRng(1) };
+    const rng = new SeededRng(5);
+    const cheap = runProbe(problem, [{ cpu: 1.5, memoryMB: 384 }], 12, rng); // 400 + 800 / 1.5 = 933 ms: feasible, deployable
+    const undecided = runProbe(problem, [{ cpu: 1.2, memoryMB: 1024 }], 3, rng); // 400 + 800 / 1.2 = 1,067 ms median, p95 near the 1,300 ms target
+    const largest = runProbe(problem, [{ cpu: 2, memoryMB: 1024 }], 12, rng);
+    expect(undecided.meanCost).toBeGreaterThan(cheap.meanCost);
+    expect(undecided.meanCost).toBeLessThan(largest.meanCost);
+    const replicate = (history: readonly (typeof cheap)[]) => {
+      const p = aquatopeTuner().propose(history, context);
+      return p.kind === 'probe' && p.why.startsWith('replicate: feasibility') ? p.config : undefined;
+    };
+    // Alone, or beside a dearer deployable configuration, its answer could change the deployment: replicated.
+    expect(replicate([undecided])).toEqual([{ cpu: 1.2, memoryMB: 1024 }]);
+    expect(replicate([largest, undecided])).toEqual([{ cpu: 1.2, memoryMB: 1024 }]);
+    // Beside a cheaper deployable one it could not: the search moves on.
+    expect(aquatopeTuner().recommend([cheap, undecided], context)).toEqual([{ cpu: 1.5, memoryMB: 384 }]);
+    expect(replicate([cheap, undecided])).toBeUndefined();
+  });
 });
