@@ -6,6 +6,8 @@ import type { BoStepPorts } from '../../src/manager/bo-step-ports';
 import type { WorkflowDefinitionInput } from '../../src/manager/managed-workflow';
 import { StoreError } from '../../src/store/store-error';
 import { createMethods } from '../../src/tuning/method-registry';
+import type { TuningMethod } from '../../src/tuning/tuning-method';
+import type { StageConfig } from '../../src/workflow/workflow-types';
 import { FakePlatform } from './support/fake-platform';
 import { FakeStore } from './support/fake-store';
 
@@ -32,7 +34,16 @@ interface Rig {
   tick(k: number, invocations?: number): Promise<BoStepSummary>;
 }
 
-function rig(): Rig {
+/** A method that probes `configs` in turn, each with 6 invocations (the same one twice in a row is a replicate), and deploys the last probe. */
+function scripted(configs: readonly (readonly StageConfig[])[]): TuningMethod {
+  return {
+    name: 'scripted',
+    propose: (history) => (history.length < configs.length ? { kind: 'probe', config: configs[history.length], invocations: 6, why: `scripted probe ${history.length}` } : { kind: 'done', why: 'script ended' }),
+    recommend: (history) => (history.length === 0 ? undefined : history[history.length - 1].config),
+  };
+}
+
+function rig(method: TuningMethod = createMethods().aquatope): Rig {
   const log: string[] = [];
   const store = new FakeStore(log);
   store.register({ workflow: model.name, qos: model.qos, stages: model.stages.map((s) => ({ stage: s.name, ...MAX })), source: 'default', updatedAt: fireTime(0) });
@@ -43,7 +54,7 @@ function rig(): Rig {
     store,
     platform,
     now: T0,
-    ports: { store, platform, method: createMethods().aquatope, wallClock: { nowEpochMs: () => r.now } },
+    ports: { store, platform, method, wallClock: { nowEpochMs: () => r.now } },
     async tick(k: number, invocations = 6) {
       r.now = T0 + k * WINDOW_MS + 1000;
       const summary = await runBoStep({ workflow: model.name, fireTime: fireTime(k), claimant: `act-${k}`, definition }, r.ports, options);
@@ -87,7 +98,11 @@ describe('runBoStep with fake ports', () => {
   }, 120_000);
 
   it('changes and records only the stage actions whose limits differ: the first probe at the largest configuration and a replicate leave every action as it is', async () => {
-    const r = rig();
+    const large = model.stages.map(() => ({ cpu: MAX.cpu, memoryMB: MAX.memoryMB }));
+    const small = model.stages.map(() => ({ cpu: 0.5, memoryMB: 512 }));
+    const mixed = model.stages.map((_, i) => (i < 2 ? large[i] : small[i]));
+    // The largest, a replicate of it, a smaller one and its replicate, two stages back up, then all of them.
+    const r = rig(scripted([large, large, small, small, mixed, large]));
     const first = acted(await r.tick(0));
     expect(first.applied).toEqual([]);
     expect(r.store.appliedDocs.docs.size).toBe(0);
@@ -106,8 +121,10 @@ describe('runBoStep with fake ports', () => {
       records += differing.length;
       current = wanted;
     }
-    // The tuner replicates (or verifies) a probed configuration at least once in six steps.
-    expect(unchangedProbes).toBeGreaterThan(0);
+    // Ticks 1 to 5 probe the script's second to sixth configurations (tick 6 finds it ended): the two replicates change nothing;
+    // the smaller one changes all four stages, the mixed one the first two, the largest again the last two.
+    expect(unchangedProbes).toBe(2);
+    expect(records).toBe(4 + 2 + 2);
     expect(r.store.appliedDocs.docs.size).toBe(records);
   });
 
