@@ -52,7 +52,7 @@ export const LIVE_OPTIONS_HELP = `start --live options (the real workflows, for 
   --max-users N       ceiling on Locust's users (default ${LIVE_DEFAULTS.maxUsers}: 2 cores)
   --pacing S          seconds between one user's requests (default ${LIVE_DEFAULTS.pacingS})
   --probe-window S    bo-step's probe window, seconds (default ${LIVE_DEFAULTS.probeWindowS})
-  --qos LEVEL         the workflows' targets: tight, medium or loose (1.2, 1.6, 2.5 x the p95 at the
+  --qos LEVEL|FACTOR  the workflows' targets: tight, medium or loose (1.2, 1.6, 2.5 x the p95 at the
                       largest configurations of benchmark/profiles/<workflow>.json), or a number: that
                       many times it (e.g. 8, where a shared machine is slower than the profiles);
                       default ${LIVE_DEFAULTS.qos}

@@ -330,7 +330,8 @@ export class LiveRuntime {
     const { platform, workflowInvoker, store } = this.live;
     const toMs = Date.now();
     const search: Record<string, { observations: number; phase: string | null; lastDecision: string | null }> = {};
-    const boResults = this.ticks.filter((t) => t.trigger === BO_STEP_TRIGGER).flatMap((t) => t.results);
+    const bo = this.ticks.filter((t) => t.trigger === BO_STEP_TRIGGER);
+    const boResults = bo.flatMap((t) => t.results);
     const workflows: LiveWorkflowSummary[] = [];
     const finalLimits: Record<string, Record<string, StageConfig>> = {};
     for (const w of this.options.workflows) {
@@ -352,7 +353,6 @@ export class LiveRuntime {
     }
     const stats = workflowInvoker.stats();
     const scheduler = this.ticks.filter((t) => t.trigger === SCHEDULER_TRIGGER);
-    const bo = this.ticks.filter((t) => t.trigger === BO_STEP_TRIGGER);
     return {
       managed: this.options.managed,
       limitsEnforced: workflowInvoker.limitsEnforced,
